@@ -1,0 +1,125 @@
+/**
+ * The scheduler's events (types only). Subscribe with `scheduler.on(name, listener)`; the
+ * payload type follows from the name. Every payload has `type` (the event name) and
+ * `timestamp` (when it was emitted, from the scheduler's clock).
+ *
+ * @module
+ */
+
+/** Fields of every event. */
+export interface BaseEvent<T extends string> {
+  /** The event name. */
+  readonly type: T;
+  /** When the event was emitted. */
+  readonly timestamp: Date;
+}
+
+/** Events about a store or an executor. */
+export interface AliasEvent<T extends string> extends BaseEvent<T> {
+  /** The store or executor alias. */
+  readonly alias: string;
+}
+
+/** Events about one job. */
+export interface JobEvent<T extends string> extends BaseEvent<T> {
+  /** The job id. */
+  readonly jobId: string;
+  /** Alias of the store holding the job. */
+  readonly store: string;
+}
+
+/** Events about one run of a job. */
+export interface RunEvent<T extends string> extends JobEvent<T> {
+  /** The slot the run is for. */
+  readonly scheduledRunTime: Date;
+  /**
+   * Every slot the run stands for: one, or several when coalesced (the run happens for
+   * `scheduledRunTime`, which is one of them).
+   */
+  readonly scheduledRunTimes: readonly Date[];
+}
+
+/** A run finished without throwing. */
+export interface JobExecutedEvent extends RunEvent<'job:executed'> {
+  /** What the task returned (awaited). */
+  readonly returnValue: unknown;
+  /** Milliseconds from the task's start to its end. */
+  readonly durationMs: number;
+}
+
+/** A run threw, rejected, timed out (`JobTimeoutError`) or was cancelled (`JobCancelledError`). */
+export interface JobErrorEvent extends RunEvent<'job:error'> {
+  /** What the task threw, or the timeout / cancellation error. */
+  readonly error: unknown;
+  /** Milliseconds from the task's start to its end (0 if it never started). */
+  readonly durationMs: number;
+}
+
+/** A removed job: `reason` says why. */
+export interface JobRemovedEvent extends JobEvent<'job:removed'> {
+  /** `'removed'` by a call, `'finished'` when its trigger has no more times, `'replaced'` by an add. */
+  readonly reason: 'removed' | 'finished' | 'replaced';
+}
+
+/** All jobs of one store (or of every store) were removed. */
+export interface JobsClearedEvent extends BaseEvent<'jobs:cleared'> {
+  /** The store alias, or `null` when every store was cleared. */
+  readonly store: string | null;
+}
+
+/** A stored record could not be used (unknown task, unreadable trigger); it is left as it is. */
+export interface JobInvalidEvent extends JobEvent<'job:invalid'> {
+  /** Why the record could not be used. */
+  readonly error: unknown;
+}
+
+/** A store call failed inside the scheduling loop; the loop retries. */
+export interface StoreErrorEvent extends AliasEvent<'store:error'> {
+  /** The error the store threw. */
+  readonly error: unknown;
+}
+
+/** Every event the scheduler emits, by name. */
+export interface SchedulerEventMap {
+  /** `start()` finished: stores and executors are started and pending jobs written. */
+  'scheduler:started': BaseEvent<'scheduler:started'>;
+  /** `shutdown()` finished. */
+  'scheduler:shutdown': BaseEvent<'scheduler:shutdown'>;
+  /** `pause()`: processing stopped, the scheduler stays started. */
+  'scheduler:paused': BaseEvent<'scheduler:paused'>;
+  /** `resume()`: processing restarted. */
+  'scheduler:resumed': BaseEvent<'scheduler:resumed'>;
+  /** A store was added. */
+  'store:added': AliasEvent<'store:added'>;
+  /** A store was removed. */
+  'store:removed': AliasEvent<'store:removed'>;
+  /** A store call inside the loop failed (the loop retries later). */
+  'store:error': StoreErrorEvent;
+  /** An executor was added. */
+  'executor:added': AliasEvent<'executor:added'>;
+  /** An executor was removed. */
+  'executor:removed': AliasEvent<'executor:removed'>;
+  /** A job was added to a store (at `start()` for jobs added while stopped). */
+  'job:added': JobEvent<'job:added'>;
+  /** A job was changed (`modifyJob`, `rescheduleJob`, `pauseJob`, `resumeJob`). */
+  'job:modified': JobEvent<'job:modified'>;
+  /** A job was removed. */
+  'job:removed': JobRemovedEvent;
+  /** A stored record could not be used and was left untouched. */
+  'job:invalid': JobInvalidEvent;
+  /** `removeAllJobs()`. */
+  'jobs:cleared': JobsClearedEvent;
+  /** A run was handed to its executor. */
+  'job:submitted': RunEvent<'job:submitted'>;
+  /** A run finished without throwing. */
+  'job:executed': JobExecutedEvent;
+  /** A run failed. */
+  'job:error': JobErrorEvent;
+  /** A run was not started because it was later than `misfireGraceTime` (one event per slot). */
+  'job:missed': RunEvent<'job:missed'>;
+  /** A run was skipped because the job had `maxInstances` runs in flight. */
+  'job:max-instances': RunEvent<'job:max-instances'>;
+}
+
+/** The name of any scheduler event. */
+export type SchedulerEventName = keyof SchedulerEventMap;

@@ -1,0 +1,72 @@
+/**
+ * The executor contract (types only). An executor runs one job run at a time per request and
+ * reports how it ended. It never throws and never rejects for a task's failure: every ending,
+ * including a timeout, a missed start and a cancellation, is a {@link RunOutcome}.
+ *
+ * @module
+ */
+import type { Clock } from '../clock/clock.js';
+import type { JsonValue } from '../triggers/trigger.js';
+
+/** One run handed to an executor. */
+export interface RunRequest {
+  /** The job id, for reporting. */
+  readonly jobId: string;
+  /** The registered task name (executors that run tasks elsewhere resolve it by name). */
+  readonly task: string;
+  /** The job's arguments (for executors that run tasks elsewhere). */
+  readonly args: readonly JsonValue[];
+  /** The slot this run is for (epoch ms). */
+  readonly scheduledRunTime: number;
+  /**
+   * Calls the task in this process with the job's arguments and its context. In-process
+   * executors call this; its result may be a promise.
+   */
+  readonly call: () => unknown;
+  /**
+   * Aborts the signal the task received. Executors call it on timeout and on
+   * `shutdown({ wait: false })`.
+   */
+  readonly abort: (reason: Error) => void;
+  /**
+   * Latest instant (epoch ms) at which the run may start; a run that cannot start by then ends
+   * as `'missed'` without calling the task. `null` = no limit.
+   */
+  readonly deadline: number | null;
+  /** Milliseconds after its start at which the run is aborted and ends as `'timeout'`; `null` = none. */
+  readonly timeoutMs: number | null;
+}
+
+/** How a run ended. Times are epoch milliseconds from the executor's clock. */
+export type RunOutcome =
+  | { readonly status: 'success'; readonly returnValue: unknown; readonly startedAt: number; readonly finishedAt: number }
+  | { readonly status: 'error'; readonly error: unknown; readonly startedAt: number; readonly finishedAt: number }
+  | { readonly status: 'timeout'; readonly startedAt: number; readonly finishedAt: number }
+  | { readonly status: 'missed'; readonly checkedAt: number }
+  | { readonly status: 'cancelled'; readonly checkedAt: number };
+
+/** Context an executor receives when the scheduler starts it. */
+export interface ExecutorContext {
+  /** The alias the executor is registered under. */
+  alias: string;
+  /** The scheduler's clock: use it for every timestamp and timer. */
+  clock: Clock;
+}
+
+/** Runs job runs. */
+export interface Executor {
+  /** Called when the scheduler starts (or when the executor is added to a running scheduler). */
+  start?(context: ExecutorContext): Promise<void> | void;
+
+  /**
+   * Runs one request (possibly after queueing it) and resolves with its outcome. Never rejects.
+   */
+  submit(request: RunRequest): Promise<RunOutcome>;
+
+  /**
+   * Stops accepting runs. With `wait: true` resolves once every queued and running run has
+   * ended; with `wait: false` aborts running runs, ends queued ones as `'cancelled'` and
+   * resolves at once. Must leave no timer or handle behind.
+   */
+  shutdown(options: { wait: boolean }): Promise<void>;
+}

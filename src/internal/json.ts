@@ -1,0 +1,44 @@
+/**
+ * Checks that a value is plain JSON (what a persistent store can keep and give back equal).
+ *
+ * @internal
+ * @module
+ */
+import type { JsonValue } from '../triggers/trigger.js';
+import { argumentError, isPlainObject, type Fail } from './validate.js';
+
+/**
+ * Returns `value` if it is JSON: strings, finite numbers, booleans, null, arrays and plain
+ * objects of those, without cycles. Dates, `undefined`, functions, NaN and class instances fail
+ * with an error naming the path, e.g. `options.args[2].when`.
+ */
+export function checkJson(value: unknown, field: string, fail: Fail = argumentError): JsonValue {
+  walk(value, field, fail, new Set());
+  return value as JsonValue;
+}
+
+function walk(value: unknown, path: string, fail: Fail, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw fail(path, value, 'a JSON value (finite numbers only)');
+      return;
+    case 'object':
+      break;
+    default:
+      throw fail(path, value, 'a JSON value');
+  }
+  if (value === null) return;
+  if (seen.has(value)) throw fail(path, '[circular]', 'a JSON value without cycles');
+  seen.add(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk(item, `${path}[${index}]`, fail, seen));
+  } else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, fail, seen);
+  } else {
+    throw fail(path, value, 'a JSON value (plain objects only; pass dates as ISO strings)');
+  }
+  seen.delete(value);
+}
