@@ -1,0 +1,570 @@
+/**
+ * The shared behaviour suite of {@link JobStore}. Every store runs it:
+ *
+ * ```ts
+ * jobStoreContract('SqliteJobStore', async () => ({ store: new SqliteJobStore(':memory:') }));
+ * ```
+ *
+ * `setup` runs before each test (the suite then calls `store.start`), `shutdown` and `teardown`
+ * after it. Times are fixed ISO strings, never the wall clock. Errors are matched by `code`,
+ * because a store may come from another bundle of the library.
+ *
+ * @module
+ */
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobRecord, JobRelease, JobStore } from '../../src/stores/job-store.js';
+
+/** What a contract `setup` returns: a fresh, empty store and how to dispose of it. */
+export interface JobStoreFixture {
+  /** The store under test; the suite starts and shuts it down. */
+  store: JobStore;
+  /** Frees what `setup` created (files, connections, keys). */
+  teardown?: () => Promise<void>;
+}
+
+/** A valid record with defaults for every field not given. */
+export function makeRecord(overrides: Partial<JobRecord> = {}): JobRecord {
+  const id = overrides.id ?? 'job';
+  return {
+    id,
+    name: id,
+    task: 'task',
+    inlineTask: false,
+    args: [],
+    trigger: { type: 'date', runDate: '2026-01-01T00:00:00.000Z' },
+    executor: 'default',
+    misfireGraceTime: null,
+    coalesce: 'latest',
+    maxInstances: 1,
+    jitter: null,
+    timeout: null,
+    nextRunTime: '2026-01-01T00:00:00.000Z',
+    metadata: {},
+    version: 1,
+    ...overrides,
+  };
+}
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T00:01:00.000Z';
+const T2 = '2026-01-01T00:02:00.000Z';
+const T3 = '2026-01-01T00:03:00.000Z';
+const LATER = '2026-01-01T01:00:00.000Z';
+const T0_30 = '2026-01-01T00:00:30.000Z';
+const T1_30 = '2026-01-01T00:01:30.000Z';
+const MINUTE = 60_000;
+
+/** Rejects with a library error carrying `code` (checked by code, not class). */
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+const ids = (records: JobRecord[]): string[] => records.map((record) => record.id);
+
+/** Declares the contract suite for one store. */
+export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixture>): void {
+  describe(`JobStore contract: ${name}`, () => {
+    let store: JobStore;
+    let teardown: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ store, teardown } = await setup());
+      await store.start?.({ alias: 'contract' });
+    });
+    afterEach(async () => {
+      await store.shutdown?.();
+      await teardown?.();
+    });
+
+    const add = async (...records: JobRecord[]): Promise<void> => {
+      for (const record of records) await store.addJob(record);
+    };
+    const acquire = (now: string, owner: string, limit = 10, leaseMs = MINUTE) =>
+      store.acquireDueJobs(now, owner, leaseMs, limit);
+
+    describe('add, get, update, remove', () => {
+      it('returns a record exactly as written, and it survives JSON', async () => {
+        const record = makeRecord({
+          id: 'rich',
+          name: 'Rich job ✓',
+          args: [1, 'two', null, [true, { nested: [3.5] }], { a: 'ä' }],
+          trigger: { type: 'interval', minutes: 5, startDate: '2026-01-01T09:00:00.000+02:00' },
+          misfireGraceTime: 30,
+          coalesce: 'all',
+          maxInstances: 3,
+          jitter: 2.5,
+          timeout: 60,
+          nextRunTime: '2026-03-29T03:30:00.000+03:00',
+          metadata: { owner: 'ops', tags: ['a', 'b'], limits: { n: 0 } },
+          version: 7,
+        });
+        const paused = makeRecord({ id: 'paused', nextRunTime: null, inlineTask: true });
+        await add(record, paused);
+        const got = await store.getJob('rich');
+        expect(got).toStrictEqual(record);
+        expect(JSON.parse(JSON.stringify(got))).toStrictEqual(record);
+        expect(await store.getJob('paused')).toStrictEqual(paused);
+        expect(await store.getJob('missing')).toBeUndefined();
+      });
+
+      it('rejects a duplicate id with ERR_CONFLICTING_ID and keeps the original', async () => {
+        const original = makeRecord({ id: 'a', nextRunTime: T1 });
+        await add(original);
+        await expectCode(
+          store.addJob(makeRecord({ id: 'a', name: 'other', nextRunTime: T0 })),
+          'ERR_CONFLICTING_ID',
+        );
+        expect(await store.getJob('a')).toStrictEqual(original);
+        expect(await store.getJobs()).toStrictEqual([original]);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T1));
+      });
+
+      it('updates only with version = stored version + 1', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T1 }));
+        const v2 = makeRecord({ id: 'a', name: 'renamed', nextRunTime: T2, version: 2 });
+        await store.updateJob(v2);
+        expect(await store.getJob('a')).toStrictEqual(v2);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T2));
+        for (const version of [1, 2, 4]) {
+          await expectCode(
+            store.updateJob(makeRecord({ id: 'a', nextRunTime: T0, version })),
+            'ERR_CONCURRENT_MODIFICATION',
+          );
+        }
+        expect(await store.getJob('a')).toStrictEqual(v2);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T2));
+      });
+
+      it('rejects update and remove of a missing id with ERR_JOB_NOT_FOUND', async () => {
+        await expectCode(
+          store.updateJob(makeRecord({ id: 'nope', version: 2 })),
+          'ERR_JOB_NOT_FOUND',
+        );
+        await expectCode(store.removeJob('nope'), 'ERR_JOB_NOT_FOUND');
+        await add(makeRecord({ id: 'a' }));
+        await store.removeJob('a');
+        await expectCode(store.removeJob('a'), 'ERR_JOB_NOT_FOUND');
+        expect(await store.getJob('a')).toBeUndefined();
+        expect(await store.getJobs()).toStrictEqual([]);
+        expect(await store.getNextRunTime()).toBeNull();
+      });
+
+      it('removeAllJobs clears jobs and leases', async () => {
+        await add(
+          makeRecord({ id: 'a', nextRunTime: T0 }),
+          makeRecord({ id: 'b', nextRunTime: null }),
+        );
+        await acquire(T0, 'A');
+        await store.removeAllJobs();
+        expect(await store.getJobs()).toStrictEqual([]);
+        expect(await store.getNextRunTime()).toBeNull();
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        expect(ids(await acquire(T0, 'B'))).toStrictEqual(['a']);
+      });
+    });
+
+    describe('ordering', () => {
+      it('getJobs sorts by instant, then id, paused last (by id)', async () => {
+        await add(
+          makeRecord({ id: 'c', nextRunTime: T1 }),
+          makeRecord({ id: 'q', nextRunTime: null }),
+          makeRecord({ id: 'a', nextRunTime: T1 }),
+          makeRecord({ id: 'd', nextRunTime: T2 }),
+          makeRecord({ id: 'p', nextRunTime: null }),
+          makeRecord({ id: 'b', nextRunTime: T0 }),
+          // 23:59 UTC the day before: earliest, though its string sorts last.
+          makeRecord({ id: 'z', nextRunTime: '2026-01-01T01:59:00.000+02:00' }),
+        );
+        expect(ids(await store.getJobs())).toStrictEqual(['z', 'b', 'a', 'c', 'd', 'p', 'q']);
+      });
+
+      it('getNextRunTime ignores paused and leased jobs', async () => {
+        expect(await store.getNextRunTime()).toBeNull();
+        await add(makeRecord({ id: 'p', nextRunTime: null }));
+        expect(await store.getNextRunTime()).toBeNull();
+        await add(
+          makeRecord({ id: 'b', nextRunTime: T1 }),
+          makeRecord({ id: 'a', nextRunTime: T0 }),
+        );
+        expect(ms(await store.getNextRunTime())).toBe(ms(T0));
+        await acquire(T0, 'A', 10, 10 * MINUTE);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T1));
+      });
+
+      it('getNextRunTime counts a leased job from max(lease expiry, nextRunTime)', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T1, 'A', 10, MINUTE);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T2));
+        await store.updateJob(makeRecord({ id: 'a', nextRunTime: LATER, version: 2 }));
+        expect(ms(await store.getNextRunTime())).toBe(ms(LATER));
+        await store.updateJob(makeRecord({ id: 'a', nextRunTime: null, version: 3 }));
+        expect(await store.getNextRunTime()).toBeNull();
+      });
+    });
+
+    describe('acquireDueJobs', () => {
+      it('leases only due, unpaused jobs, earliest first (ties by id)', async () => {
+        const records = [
+          makeRecord({ id: 'late', nextRunTime: T2 }),
+          makeRecord({ id: 'b', nextRunTime: T1 }),
+          makeRecord({ id: 'a', nextRunTime: T1 }),
+          makeRecord({ id: 'first', nextRunTime: T0 }),
+          makeRecord({ id: 'paused', nextRunTime: null }),
+        ];
+        await add(...records);
+        const due = await acquire(T1, 'A');
+        expect(due).toStrictEqual([records[3], records[2], records[1]]);
+      });
+
+      it('honours limit and never returns a leased job twice', async () => {
+        await add(...['a', 'b', 'c'].map((id) => makeRecord({ id, nextRunTime: T0 })));
+        expect(ids(await acquire(T1, 'A', 2))).toStrictEqual(['a', 'b']);
+        expect(ids(await acquire(T1, 'A', 2))).toStrictEqual(['c']);
+        expect(await acquire(T1, 'A')).toStrictEqual([]);
+        expect(await acquire(T1_30, 'B')).toStrictEqual([]);
+      });
+
+      it('lets another owner take a job once its lease expired', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        expect(ids(await acquire(T0, 'A', 10, MINUTE))).toStrictEqual(['a']);
+        expect(await acquire('2026-01-01T00:00:59.999Z', 'B')).toStrictEqual([]);
+        expect(ids(await acquire(T2, 'B'))).toStrictEqual(['a']);
+        // A's late release is ignored: B holds the lease now.
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(await store.getJob('a')).toBeDefined();
+        await store.releaseJobs('B', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect((await store.getJob('a'))?.nextRunTime).toBe(T3);
+      });
+    });
+
+    describe('releaseJobs', () => {
+      it('moves a job to its new run time with version + 1', async () => {
+        const record = makeRecord({ id: 'a', nextRunTime: T0, metadata: { k: 1 }, version: 3 });
+        await add(record);
+        await acquire(T0, 'A');
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect(await store.getJob('a')).toStrictEqual({ ...record, nextRunTime: T3, version: 4 });
+        expect(ms(await store.getNextRunTime())).toBe(ms(T3));
+        expect(await acquire(T2, 'B')).toStrictEqual([]);
+        expect(ids(await acquire(T3, 'B'))).toStrictEqual(['a']);
+      });
+
+      it('removes a job released with nextRunTime null', async () => {
+        await add(
+          makeRecord({ id: 'a', nextRunTime: T0 }),
+          makeRecord({ id: 'b', nextRunTime: T1 }),
+        );
+        await acquire(T0, 'A');
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(await store.getJob('a')).toBeUndefined();
+        expect(ids(await store.getJobs())).toStrictEqual(['b']);
+      });
+
+      it('keeps the stored record when its nextRunTime changed while leased', async () => {
+        await add(
+          makeRecord({ id: 'p', nextRunTime: T0 }),
+          makeRecord({ id: 'r', nextRunTime: T0 }),
+        );
+        await acquire(T0, 'A');
+        const paused = makeRecord({ id: 'p', nextRunTime: null, version: 2 });
+        const moved = makeRecord({ id: 'r', nextRunTime: T2, version: 2 });
+        await store.updateJob(paused);
+        await store.updateJob(moved);
+        await store.releaseJobs('A', [
+          { id: 'p', acquiredRunTime: T0, nextRunTime: T1 },
+          { id: 'r', acquiredRunTime: T0, nextRunTime: null },
+        ]);
+        expect(await store.getJobs()).toStrictEqual([moved, paused]);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T2));
+        // Both leases are gone: resuming p makes it due for anyone at once.
+        await store.updateJob(makeRecord({ id: 'p', nextRunTime: T0, version: 3 }));
+        expect(ids(await acquire(T2, 'B'))).toStrictEqual(['p', 'r']);
+      });
+
+      it('keeps the lease across an update that kept nextRunTime, then releases', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T0, 'A');
+        const v2 = makeRecord({ id: 'a', nextRunTime: T0, name: 'renamed', version: 2 });
+        await store.updateJob(v2);
+        expect(await acquire(T0_30, 'B')).toStrictEqual([]);
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect(await store.getJob('a')).toStrictEqual({ ...v2, nextRunTime: T3, version: 3 });
+      });
+
+      it('ignores a release by an owner that holds no lease on the job', async () => {
+        const a = makeRecord({ id: 'a', nextRunTime: T0 });
+        const idle = makeRecord({ id: 'idle', nextRunTime: T3 });
+        await add(a, idle);
+        await acquire(T0, 'A');
+        await store.releaseJobs('B', [
+          { id: 'a', acquiredRunTime: T0, nextRunTime: null },
+          { id: 'idle', acquiredRunTime: T3, nextRunTime: LATER },
+          { id: 'ghost', acquiredRunTime: T0, nextRunTime: T1 },
+        ]);
+        expect(await store.getJobs()).toStrictEqual([a, idle]);
+        expect(await acquire(T0_30, 'B')).toStrictEqual([]);
+        expect(ms(await store.getNextRunTime())).toBe(ms(T1)); // A's lease expiry
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(await store.getJobs()).toStrictEqual([idle]);
+      });
+
+      it('does not resurrect a job removed while leased', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T0, 'A');
+        await store.removeJob('a');
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect(await store.getJob('a')).toBeUndefined();
+        expect(await store.getNextRunTime()).toBeNull();
+      });
+
+      it('treats a job re-added after removal while leased as a new, unleased job', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T0, 'A');
+        await store.removeJob('a');
+        const fresh = makeRecord({ id: 'a', name: 'fresh', nextRunTime: T0 });
+        await add(fresh);
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(await store.getJob('a')).toStrictEqual(fresh);
+        expect(await acquire(T0, 'B')).toStrictEqual([fresh]);
+      });
+    });
+
+    it('agrees with a simple model on random operation sequences', async () => {
+      await checkAgainstModel(store);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model-based property: random operations run against the store and against a plain-array
+// model of the contract; both must agree after every step.
+
+/** Seconds after 2026-01-01T00:00:00Z as an ISO string (small range, so times collide). */
+const iso = (seconds: number): string =>
+  new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
+
+type Op =
+  | { kind: 'add' | 'update'; id: string; at: number | null; stale: boolean }
+  | { kind: 'remove'; id: string }
+  | { kind: 'removeAll' }
+  | { kind: 'acquire'; at: number; owner: string; leaseSeconds: number; limit: number }
+  | { kind: 'release'; owner: string; items: ReleaseItem[] };
+
+/**
+ * One release of a random op. `pick` (when set) chooses among the jobs the owner holds, so most
+ * releases hit a lease; otherwise `id` is any id. A dishonest release gives a wrong
+ * `acquiredRunTime`, as if the job had changed since.
+ */
+interface ReleaseItem {
+  id: string;
+  pick: number | null;
+  honest: boolean;
+  at: number | null;
+}
+
+const idArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+const ownerArb = fc.constantFrom('A', 'B');
+const timeArb = fc.option(fc.integer({ min: 0, max: 30 }), { nil: null, freq: 4 });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      id: idArb,
+      at: timeArb,
+      stale: fc.constant(false),
+    }),
+    weight: 6,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('update' as const),
+      id: idArb,
+      at: timeArb,
+      stale: fc.boolean(),
+    }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('remove' as const), id: idArb }), weight: 1 },
+  { arbitrary: fc.constant({ kind: 'removeAll' as const }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('acquire' as const),
+      at: fc.integer({ min: 0, max: 45 }),
+      owner: ownerArb,
+      leaseSeconds: fc.integer({ min: 1, max: 20 }),
+      limit: fc.integer({ min: 1, max: 4 }),
+    }),
+    weight: 6,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('release' as const),
+      owner: ownerArb,
+      items: fc.array(
+        fc.record({
+          id: idArb,
+          pick: fc.option(fc.nat(), { nil: null, freq: 4 }),
+          honest: fc.boolean(),
+          at: timeArb,
+        }),
+        { maxLength: 3 },
+      ),
+    }),
+    weight: 6,
+  },
+);
+
+interface ModelJob {
+  record: JobRecord;
+  lease?: { owner: string; until: number; acquiredRunTime: string };
+}
+
+/** The model's order: by instant, then id; paused last. */
+function byRunTime(a: JobRecord, b: JobRecord): number {
+  const [ta, tb] = [ms(a.nextRunTime) ?? Infinity, ms(b.nextRunTime) ?? Infinity];
+  return ta !== tb ? ta - tb : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+function modelNextRunTime(jobs: Map<string, ModelJob>): number | null {
+  let best: number | null = null;
+  for (const { record, lease } of jobs.values()) {
+    const at = ms(record.nextRunTime);
+    if (at === null) continue;
+    const wake = lease === undefined ? at : Math.max(lease.until, at);
+    if (best === null || wake < best) best = wake;
+  }
+  return best;
+}
+
+async function runOp(
+  store: JobStore,
+  jobs: Map<string, ModelJob>,
+  op: Op,
+  step: number,
+): Promise<void> {
+  const job = 'id' in op ? jobs.get(op.id) : undefined;
+  switch (op.kind) {
+    case 'add': {
+      const record = makeRecord({
+        id: op.id,
+        name: `step ${step}`,
+        nextRunTime: op.at === null ? null : iso(op.at),
+      });
+      expect(await errorCode(store.addJob(record))).toBe(
+        job === undefined ? undefined : 'ERR_CONFLICTING_ID',
+      );
+      if (job === undefined) jobs.set(op.id, { record });
+      return;
+    }
+    case 'update': {
+      const version = (job?.record.version ?? 1) + (op.stale ? 0 : 1);
+      const record = makeRecord({
+        id: op.id,
+        name: `step ${step}`,
+        nextRunTime: op.at === null ? null : iso(op.at),
+        version,
+      });
+      const expected =
+        job === undefined
+          ? 'ERR_JOB_NOT_FOUND'
+          : op.stale
+            ? 'ERR_CONCURRENT_MODIFICATION'
+            : undefined;
+      expect(await errorCode(store.updateJob(record))).toBe(expected);
+      if (job !== undefined && expected === undefined) job.record = record;
+      return;
+    }
+    case 'remove':
+      expect(await errorCode(store.removeJob(op.id))).toBe(
+        job === undefined ? 'ERR_JOB_NOT_FOUND' : undefined,
+      );
+      jobs.delete(op.id);
+      return;
+    case 'removeAll':
+      await store.removeAllJobs();
+      jobs.clear();
+      return;
+    case 'acquire': {
+      const now = ms(iso(op.at)) as number;
+      for (const entry of jobs.values())
+        if (entry.lease && entry.lease.until <= now) delete entry.lease;
+      const due = [...jobs.values()]
+        .filter(
+          (entry) =>
+            !entry.lease &&
+            entry.record.nextRunTime !== null &&
+            (ms(entry.record.nextRunTime) as number) <= now,
+        )
+        .map((entry) => entry.record)
+        .sort(byRunTime)
+        .slice(0, op.limit);
+      for (const record of due) {
+        (jobs.get(record.id) as ModelJob).lease = {
+          owner: op.owner,
+          until: now + op.leaseSeconds * 1000,
+          acquiredRunTime: record.nextRunTime as string,
+        };
+      }
+      expect(
+        await store.acquireDueJobs(iso(op.at), op.owner, op.leaseSeconds * 1000, op.limit),
+      ).toStrictEqual(due);
+      return;
+    }
+    case 'release': {
+      const held = [...jobs.values()].filter((entry) => entry.lease?.owner === op.owner);
+      const releases: JobRelease[] = op.items.map((item) => {
+        const id =
+          item.pick === null || held.length === 0
+            ? item.id
+            : (held[item.pick % held.length] as ModelJob).record.id;
+        const lease = jobs.get(id)?.lease;
+        const acquiredRunTime = item.honest && lease ? lease.acquiredRunTime : iso(item.at ?? 0);
+        return { id, acquiredRunTime, nextRunTime: item.at === null ? null : iso(item.at) };
+      });
+      for (const release of releases) {
+        const entry = jobs.get(release.id);
+        if (entry?.lease?.owner !== op.owner) continue;
+        delete entry.lease;
+        if (entry.record.nextRunTime !== release.acquiredRunTime) continue;
+        if (release.nextRunTime === null) jobs.delete(release.id);
+        else
+          entry.record = {
+            ...entry.record,
+            nextRunTime: release.nextRunTime,
+            version: entry.record.version + 1,
+          };
+      }
+      await store.releaseJobs(op.owner, releases);
+    }
+  }
+}
+
+async function checkAgainstModel(store: JobStore): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(opArb, { minLength: 10, maxLength: 60, size: 'max' }),
+      async (ops) => {
+        await store.removeAllJobs();
+        const jobs = new Map<string, ModelJob>();
+        for (const [step, op] of ops.entries()) {
+          await runOp(store, jobs, op, step);
+          const records = [...jobs.values()].map((entry) => entry.record).sort(byRunTime);
+          expect(await store.getJobs()).toStrictEqual(records);
+          expect(ms(await store.getNextRunTime())).toBe(modelNextRunTime(jobs));
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+}
