@@ -1,0 +1,147 @@
+/**
+ * {@link TriggerRegistry}: turns JSON trigger specs (as kept by persistent stores) back into
+ * triggers, and resolves whatever `addJob` was given as a trigger.
+ *
+ * @module
+ */
+import type { Trigger, TriggerDefaults, TriggerFactory, TriggerSpec } from './trigger.js';
+import { InvalidArgumentError, InvalidTriggerError } from '../errors.js';
+import { isPlainObject } from '../internal/validate.js';
+import { DateTrigger } from './date.js';
+import { IntervalTrigger } from './interval.js';
+import { hostTimezone } from './dates.js';
+
+/** A factory that can tell "no default zone given" from a given one (built-ins keep it unset). */
+type Builder = (spec: TriggerSpec, defaults: Partial<TriggerDefaults>) => Trigger;
+
+/**
+ * The trigger types a scheduler can rebuild from JSON. Starts with the built-in `date` and
+ * `interval` types; add custom ones with {@link TriggerRegistry.register}. Each scheduler has its
+ * own registry, so registering a type never affects another scheduler.
+ *
+ * @example
+ * ```ts
+ * const registry = new TriggerRegistry();
+ * registry.register('every-hour-at-7', () => everyHourAt7);
+ * registry.fromJSON({ type: 'interval', minutes: 5 }, { timezone: 'Europe/Berlin' });
+ * ```
+ */
+export class TriggerRegistry {
+  // A Map, not an object: a spec with type '__proto__' or 'constructor' must not resolve.
+  readonly #builders = new Map<string, Builder>();
+
+  /** Creates a registry holding the built-in types `date` and `interval`. */
+  constructor() {
+    this.#builders.set('date', (spec, defaults) => DateTrigger.fromJSON(spec, defaults));
+    this.#builders.set('interval', (spec, defaults) => IntervalTrigger.fromJSON(spec, defaults));
+  }
+
+  /**
+   * Adds a trigger type.
+   *
+   * @param type - the `type` of its JSON specs, a non-empty string not registered yet
+   * @param factory - rebuilds a trigger from its spec; receives the scheduler's `timezone` and
+   *   the current time (the host's zone and `new Date()` when the caller gave none)
+   * @throws `InvalidArgumentError` for an empty or already registered type, or a non-function
+   */
+  register(type: string, factory: TriggerFactory): void {
+    if (typeof type !== 'string' || type.length === 0) {
+      throw new InvalidArgumentError('type', type, 'a non-empty string');
+    }
+    if (this.#builders.has(type)) {
+      throw new InvalidArgumentError('type', type, `a trigger type that is not registered yet`);
+    }
+    if (typeof factory !== 'function') {
+      throw new InvalidArgumentError('factory', factory, 'a function (spec, defaults) => Trigger');
+    }
+    this.#builders.set(type, (spec, defaults) =>
+      factory(spec, { timezone: defaults.timezone ?? hostTimezone(), now: defaults.now ?? new Date() }),
+    );
+  }
+
+  /**
+   * Whether `type` is registered.
+   *
+   * @param type - a trigger type, e.g. `'interval'`
+   */
+  has(type: string): boolean {
+    return this.#builders.has(type);
+  }
+
+  /** The registered types, built-ins first. */
+  types(): string[] {
+    return [...this.#builders.keys()];
+  }
+
+  /**
+   * Builds a trigger from its JSON spec.
+   *
+   * @param spec - `{ type, ...options }`
+   * @param defaults - `timezone` for specs that name none (the scheduler's zone; the built
+   *   trigger then reports it in `toJSON()`), and `now`
+   * @throws `InvalidTriggerError` naming the field at fault: `trigger` when the spec is not a
+   *   plain object, `type` for a missing or unknown type, else the type's own field
+   */
+  fromJSON(spec: unknown, defaults: Partial<TriggerDefaults> = {}): Trigger {
+    if (!isPlainObject(spec)) {
+      throw new InvalidTriggerError('trigger', spec, 'expected a plain object { type, ... }');
+    }
+    const type = spec.type;
+    const builder = typeof type === 'string' ? this.#builders.get(type) : undefined;
+    if (builder === undefined) {
+      const known = this.types().map((name) => `'${name}'`).join(', ');
+      const what = typeof type === 'string' ? `unknown trigger type '${type}'` : 'expected a string type';
+      throw new InvalidTriggerError('type', type, `${what}; registered types: ${known}`);
+    }
+    const trigger = builder(spec as TriggerSpec, defaults);
+    if (!isTrigger(trigger)) {
+      const reason = `the factory registered for '${type as string}' did not return a trigger`;
+      throw new InvalidTriggerError('type', type, reason);
+    }
+    return trigger;
+  }
+
+  /**
+   * Turns what `addJob` accepts as a trigger into a trigger.
+   *
+   * @param input - a trigger (returned as is), a JSON spec, or a crontab string (read as
+   *   `{ type: 'cron', expression: input }`)
+   * @param defaults - as for {@link TriggerRegistry.fromJSON}
+   * @throws `InvalidTriggerError`: field `trigger` for anything else
+   */
+  resolve(input: unknown, defaults: Partial<TriggerDefaults> = {}): Trigger {
+    if (typeof input === 'string') return this.fromJSON({ type: 'cron', expression: input }, defaults);
+    if (isTrigger(input)) return input;
+    // An object with any getNextFireTime is a broken trigger, not a spec missing its type.
+    if (isPlainObject(input) && !('getNextFireTime' in input)) return this.fromJSON(input, defaults);
+    throw new InvalidTriggerError(
+      'trigger',
+      input,
+      'expected a trigger (an object with getNextFireTime, toJSON and toString methods), ' +
+        'a JSON spec { type, ... } or a crontab string',
+    );
+  }
+}
+
+/** Does `value` implement the {@link Trigger} methods? */
+function isTrigger(value: unknown): value is Trigger {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof Trigger, unknown>>;
+  return (
+    typeof candidate.getNextFireTime === 'function' &&
+    typeof candidate.toJSON === 'function' &&
+    typeof candidate.toString === 'function'
+  );
+}
+
+/**
+ * Builds a built-in trigger (`date`, `interval`) from its JSON spec. Custom types need a
+ * {@link TriggerRegistry} (or the scheduler's `registerTriggerType`).
+ *
+ * @param spec - `{ type, ...options }`
+ * @param defaults - `timezone` for specs that name none
+ * @throws `InvalidTriggerError` naming the field at fault
+ */
+export function triggerFromJSON(spec: unknown, defaults?: Partial<TriggerDefaults>): Trigger {
+  return new TriggerRegistry().fromJSON(spec, defaults);
+}
