@@ -1,0 +1,239 @@
+/**
+ * The default executor: runs tasks in this process as promises, with a concurrency limit.
+ *
+ * @module
+ */
+import type { Clock, ClockTimer } from '../clock/clock.js';
+import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
+import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
+import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
+
+/** The longest delay a timer may be armed with; longer timeouts are armed in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Options of {@link PromiseExecutor}. */
+export interface PromiseExecutorOptions {
+  /**
+   * How many runs may be in flight at once; further runs wait in a FIFO queue.
+   *
+   * @defaultValue 100
+   */
+  concurrency?: number;
+}
+
+/** A run waiting for a slot. */
+interface Queued {
+  readonly request: RunRequest;
+  readonly resolve: (outcome: RunOutcome) => void;
+}
+
+/** A run holding a slot; it keeps the clock its timer was armed on, in case start() swaps it. */
+interface Active extends Queued {
+  readonly clock: Clock;
+  readonly startedAt: number;
+  timer: ClockTimer | null;
+  ended: boolean;
+}
+
+/**
+ * Runs tasks in-process: each run calls the task and awaits its promise, at most `concurrency`
+ * at a time, the rest queued first-in first-out.
+ *
+ * A task that never settles keeps its slot until it does; give such jobs a `timeout`, which
+ * aborts the task's signal and frees the slot at once. Such a task never blocks the other slots
+ * and, as the executor holds no timer for it, never keeps the process alive.
+ */
+export class PromiseExecutor implements Executor {
+  /** The concurrency limit this executor was created with. */
+  readonly concurrency: number;
+  #clock: Clock | null = null;
+  #accepting = false;
+  readonly #queue: Queued[] = [];
+  readonly #running = new Set<Active>();
+  #drainWaiters: (() => void)[] = [];
+  #pumpScheduled = false;
+  #pumping = false;
+
+  /**
+   * @param options - `concurrency`
+   * @throws InvalidArgumentError for an unknown option or a concurrency that is not an integer >= 1
+   */
+  constructor(options: PromiseExecutorOptions = {}) {
+    const checked = checkOptions(options, 'options', ['concurrency']);
+    this.concurrency =
+      checked['concurrency'] === undefined ? 100 : checkInteger(checked['concurrency'], 'options.concurrency', 1);
+  }
+
+  /**
+   * Starts (or restarts after a shutdown) accepting runs, timed by the scheduler's clock.
+   *
+   * @param context - the scheduler's clock and this executor's alias
+   * @throws InvalidArgumentError when `context.clock` is not a clock
+   */
+  start(context: ExecutorContext): void {
+    // Checked here: a bad clock would otherwise first fail inside a microtask, out of reach.
+    if (typeof context?.clock?.now !== 'function' || typeof context.clock.setTimeout !== 'function') {
+      throw new InvalidArgumentError('context.clock', context?.clock, 'a Clock');
+    }
+    this.#clock = context.clock;
+    this.#accepting = true;
+  }
+
+  /**
+   * Queues one run and resolves with how it ended. Never rejects: a task's throw or rejection is
+   * an `'error'` outcome; a run that cannot start before its deadline is `'missed'`; a run
+   * submitted before `start` or after `shutdown` is `'cancelled'`. The task is never called
+   * synchronously inside `submit`.
+   *
+   * @param request - the run to perform
+   */
+  submit(request: RunRequest): Promise<RunOutcome> {
+    if (!this.#accepting || this.#clock === null) {
+      return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
+    }
+    return new Promise<RunOutcome>((resolve) => {
+      this.#queue.push({ request, resolve });
+      // Start runs on a microtask, so the caller finishes its bookkeeping before the task runs.
+      if (!this.#pumpScheduled) {
+        this.#pumpScheduled = true;
+        queueMicrotask(() => {
+          this.#pumpScheduled = false;
+          this.#pump();
+        });
+      }
+    });
+  }
+
+  /**
+   * Stops accepting runs. With `wait: true`, queued runs still start (or miss their deadline)
+   * and the promise resolves once every run has ended. With `wait: false`, queued runs end as
+   * `'cancelled'`, running runs have their signal aborted with a `JobCancelledError` and their
+   * timeouts cleared, and the promise resolves at once; their outcomes still resolve when the
+   * tasks settle. Either way no timer of the executor is left behind.
+   *
+   * @param options - `wait`: whether to wait for queued and running runs
+   */
+  async shutdown(options: { wait: boolean }): Promise<void> {
+    const wait = checkBoolean(checkOptions(options, 'options', ['wait'])['wait'], 'options.wait');
+    this.#accepting = false;
+    if (!wait) {
+      const checkedAt = this.#now();
+      for (const queued of this.#queue.splice(0)) queued.resolve({ status: 'cancelled', checkedAt });
+      for (const active of this.#running) {
+        this.#clearTimer(active);
+        abortQuietly(active.request, new JobCancelledError(active.request.jobId));
+      }
+      // A forced shutdown also releases earlier graceful ones still waiting for these runs.
+      for (const release of this.#drainWaiters.splice(0)) release();
+      return;
+    }
+    if (this.#queue.length === 0 && this.#running.size === 0) return;
+    await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #now(): number {
+    return this.#clock === null ? Date.now() : this.#clock.now();
+  }
+
+  // Re-entrant calls (a run ending synchronously inside #begin) return at once and the outer
+  // loop takes the freed slot, so a long queue of synchronous tasks cannot overflow the stack.
+  /** Starts queued runs while slots are free. */
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#running.size < this.concurrency) {
+        const next = this.#queue.shift();
+        if (next === undefined) break;
+        this.#begin(next);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    this.#checkDrained();
+  }
+
+  #begin({ request, resolve }: Queued): void {
+    const clock = this.#clock as Clock;
+    const startedAt = clock.now();
+    if (request.deadline !== null && startedAt > request.deadline) {
+      resolve({ status: 'missed', checkedAt: startedAt });
+      return;
+    }
+    const { timeoutMs } = request;
+    if (timeoutMs !== null && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+      // Arming a bad delay would throw out of this microtask and crash the process instead.
+      const error = new InvalidArgumentError('request.timeoutMs', timeoutMs, 'null or a finite number >= 0');
+      resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
+      return;
+    }
+    const active: Active = { request, resolve, clock, startedAt, timer: null, ended: false };
+    this.#running.add(active);
+    if (timeoutMs !== null) this.#armTimeout(active, timeoutMs);
+    let result: unknown;
+    try {
+      result = request.call();
+      if (!isThenable(result)) {
+        this.#end(active, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
+        return;
+      }
+    } catch (error) {
+      this.#end(active, { status: 'error', error, startedAt, finishedAt: clock.now() });
+      return;
+    }
+    // Both handlers are attached, so a task that rejects after its timeout or a cancellation
+    // never becomes an unhandled rejection; #end ignores outcomes of runs that already ended.
+    new Promise<unknown>((settle) => settle(result)).then(
+      (returnValue) => this.#end(active, { status: 'success', returnValue, startedAt, finishedAt: clock.now() }),
+      (error: unknown) => this.#end(active, { status: 'error', error, startedAt, finishedAt: clock.now() }),
+    );
+  }
+
+  /** Arms the timeout in steps of at most 2^31-1 ms. Counting the delays waited (not reading the
+   * wall clock) means a clock step neither fires nor postpones it. */
+  #armTimeout(active: Active, remainingMs: number): void {
+    const step = Math.min(remainingMs, MAX_TIMER_MS);
+    active.timer = active.clock.setTimeout(() => {
+      active.timer = null;
+      if (remainingMs > step) return this.#armTimeout(active, remainingMs - step);
+      const { jobId, timeoutMs } = active.request;
+      abortQuietly(active.request, new JobTimeoutError(jobId, (timeoutMs ?? 0) / 1000));
+      this.#end(active, { status: 'timeout', startedAt: active.startedAt, finishedAt: active.clock.now() });
+    }, step);
+  }
+
+  #clearTimer(active: Active): void {
+    if (active.timer !== null) active.clock.clearTimeout(active.timer);
+    active.timer = null;
+  }
+
+  #end(active: Active, outcome: RunOutcome): void {
+    if (active.ended) return;
+    active.ended = true;
+    this.#clearTimer(active);
+    this.#running.delete(active);
+    active.resolve(outcome);
+    this.#pump();
+  }
+
+  #checkDrained(): void {
+    if (this.#queue.length > 0 || this.#running.size > 0) return;
+    for (const release of this.#drainWaiters.splice(0)) release();
+  }
+}
+
+/** Is `value` promise-like? A throwing `then` getter propagates, making the run an error. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  const object = (typeof value === 'object' && value !== null) || typeof value === 'function';
+  return object && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Aborts a run's signal. The outcome is reported regardless, so a throwing abort hook (a
+ * scheduler bug) must not crash the process from inside a timer callback. */
+function abortQuietly(request: RunRequest, reason: Error): void {
+  try {
+    request.abort(reason);
+  } catch {
+    // Nothing to report it to: ExecutorContext carries no logger.
+  }
+}
