@@ -1,0 +1,130 @@
+/**
+ * What the scheduler's internal parts (loop, runner, job operations) share: configuration,
+ * registries of stores, executors, tasks and trigger types, and the event emitter.
+ *
+ * @internal
+ * @module
+ */
+import type { Clock } from '../clock/clock.js';
+import type { SchedulerEventMap } from '../events/event-map.js';
+import { TypedEmitter } from '../events/emitter.js';
+import type { Executor } from '../executors/executor.js';
+import type { JobRecord, JobStore } from '../stores/job-store.js';
+import { TriggerRegistry } from '../triggers/registry.js';
+import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
+import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
+import type { Job, TaskFunction } from './job.js';
+import type { Logger, ResolvedJobDefaults } from './options.js';
+import type { Scheduler } from './scheduler.js';
+
+/** The scheduler's states. */
+export type SchedulerState = 'stopped' | 'running' | 'paused';
+
+/** An event's payload without the fields the emitter fills in. */
+export type EventFields<K extends keyof SchedulerEventMap> = Omit<SchedulerEventMap[K], 'type' | 'timestamp'>;
+
+/** Shared state of one scheduler. */
+export class SchedulerContext {
+  readonly events: TypedEmitter<SchedulerEventMap>;
+  readonly stores = new Map<string, JobStore>();
+  readonly executors = new Map<string, Executor>();
+  readonly tasks = new Map<string, TaskFunction>();
+  /** Functions passed directly to addJob, by job id (non-persistent stores only). */
+  readonly inlineTasks = new Map<string, TaskFunction>();
+  readonly triggers = new TriggerRegistry();
+  state: SchedulerState = 'stopped';
+  // Records are immutable and keep their trigger spec object across writes, so the spec object
+  // identifies the trigger built from it: no rebuild per run for in-memory stores.
+  readonly #triggerCache = new WeakMap<TriggerSpec, Trigger>();
+
+  constructor(
+    readonly scheduler: Scheduler,
+    readonly clock: Clock,
+    readonly logger: Logger,
+    readonly timezone: string,
+    readonly identity: string,
+    readonly maxWaitMs: number,
+    readonly jobDefaults: ResolvedJobDefaults,
+  ) {
+    this.events = new TypedEmitter<SchedulerEventMap>(logger);
+  }
+
+  /** Emits `name` with `fields`, adding `type` and `timestamp`; skipped when nobody listens. */
+  emit<K extends keyof SchedulerEventMap>(name: K, fields: EventFields<K>): void {
+    if (!this.events.has(name)) return;
+    const event = { type: name, timestamp: new Date(this.clock.now()), ...fields } as SchedulerEventMap[K];
+    this.events.emit(name, event);
+  }
+
+  store(alias: string): JobStore {
+    const store = this.stores.get(alias);
+    if (!store) throw new StoreNotFoundError(alias);
+    return store;
+  }
+
+  executor(alias: string): Executor {
+    const executor = this.executors.get(alias);
+    if (!executor) throw new ExecutorNotFoundError(alias);
+    return executor;
+  }
+
+  /** Remembers the trigger instance a spec came from. */
+  rememberTrigger(spec: TriggerSpec, trigger: Trigger): void {
+    this.#triggerCache.set(spec, trigger);
+  }
+
+  /** The trigger of a record, rebuilt from its spec when not cached. @throws InvalidTriggerError */
+  triggerOf(record: JobRecord): Trigger {
+    let trigger = this.#triggerCache.get(record.trigger);
+    if (!trigger) {
+      trigger = this.triggers.fromJSON(record.trigger, { timezone: this.timezone, now: new Date(this.clock.now()) });
+      this.#triggerCache.set(record.trigger, trigger);
+    }
+    return trigger;
+  }
+
+  /** The function a record runs. @throws TaskNotFoundError */
+  taskOf(record: JobRecord): TaskFunction {
+    const fn = record.inlineTask ? this.inlineTasks.get(record.id) : this.tasks.get(record.task);
+    if (!fn) {
+      throw new TaskNotFoundError(
+        record.task,
+        record.inlineTask
+          ? 'the job was added with an inline function by another process or before a restart'
+          : 'register it with scheduler.registerTask(name, fn)',
+      );
+    }
+    return fn;
+  }
+
+  /** The public view of a record (a job is paused exactly when it has no next run time). */
+  toJob(record: JobRecord, store: string, pending = false): Job {
+    return Object.freeze({
+      id: record.id,
+      name: record.name,
+      task: record.task,
+      args: record.args,
+      trigger: this.triggerOf(record),
+      executor: record.executor,
+      store,
+      misfireGraceTime: record.misfireGraceTime,
+      coalesce: record.coalesce,
+      maxInstances: record.maxInstances,
+      jitter: record.jitter,
+      timeout: record.timeout,
+      nextRunTime: record.nextRunTime === null ? null : new Date(record.nextRunTime),
+      paused: record.nextRunTime === null,
+      pending,
+      metadata: record.metadata,
+    });
+  }
+
+  /** Logs without ever throwing (a broken logger must not break the loop). */
+  log(level: keyof Logger, message: string, ...details: unknown[]): void {
+    try {
+      this.logger[level](`timetable: ${message}`, ...details);
+    } catch {
+      // ignored on purpose
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Hands planned runs to executors and turns their outcomes into events. Counts the runs in
+ * flight per job (max instances) and owns the jitter timers, so shutdown can cancel them.
+ *
+ * @internal
+ * @module
+ */
+import type { ClockTimer } from '../clock/clock.js';
+import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
+import type { RunOutcome } from '../executors/executor.js';
+import type { JobRecord } from '../stores/job-store.js';
+import type { JsonValue } from '../triggers/trigger.js';
+import type { SchedulerContext } from './context.js';
+import type { JobContext, TaskFunction } from './job.js';
+import type { PlannedRun } from './plan.js';
+
+interface JitterWait {
+  timer: ClockTimer;
+  resolve: (started: boolean) => void;
+}
+
+/** Submits runs and reports their outcomes. */
+export class Runner {
+  readonly #instances = new Map<string, number>();
+  readonly #waits = new Set<JitterWait>();
+  readonly #batches = new Set<Promise<void>>();
+
+  constructor(private readonly ctx: SchedulerContext) {}
+
+  /** Runs of `jobId` in flight (including ones waiting for their jitter delay). */
+  inFlight(jobId: string): number {
+    return this.#instances.get(jobId) ?? 0;
+  }
+
+  /**
+   * Submits `runs` of a job as one instance, after `delayMs` of jitter. With the job at
+   * `maxInstances`, skips them, emits `job:max-instances` and returns `false`.
+   */
+  submit(record: JobRecord, store: string, fn: TaskFunction, runs: PlannedRun[], delayMs: number): boolean {
+    const running = this.inFlight(record.id);
+    if (running >= record.maxInstances) {
+      for (const run of runs) this.#emitRun('job:max-instances', record, store, run);
+      return false;
+    }
+    this.#instances.set(record.id, running + 1);
+    const batch = this.#runBatch(record, store, fn, runs, delayMs).finally(() => {
+      const left = this.inFlight(record.id) - 1;
+      if (left > 0) this.#instances.set(record.id, left);
+      else this.#instances.delete(record.id);
+      this.#batches.delete(batch);
+    });
+    this.#batches.add(batch);
+    return true;
+  }
+
+  /** Cancels every run still waiting for its jitter delay. */
+  cancelWaits(): void {
+    for (const wait of this.#waits) {
+      this.ctx.clock.clearTimeout(wait.timer);
+      wait.resolve(false);
+    }
+    this.#waits.clear();
+  }
+
+  /** Resolves when every submitted batch has ended. */
+  async drain(): Promise<void> {
+    while (this.#batches.size > 0) await Promise.allSettled([...this.#batches]);
+  }
+
+  async #runBatch(record: JobRecord, store: string, fn: TaskFunction, runs: PlannedRun[], delayMs: number) {
+    if (delayMs > 0 && !(await this.#wait(delayMs))) {
+      for (const run of runs) this.#emitError(record, store, run, new JobCancelledError(record.id), 0);
+      return;
+    }
+    const executor = this.ctx.executors.get(record.executor);
+    if (!executor) {
+      for (const run of runs) this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
+      return;
+    }
+    const job = this.ctx.toJob(record, store);
+    for (const run of runs) {
+      const controller = new AbortController();
+      // Tasks get their own copy of the arguments: a task that mutates them must not change
+      // the stored job.
+      const args = record.args.length === 0 ? [] : (structuredClone(record.args) as JsonValue[]);
+      const context: JobContext = {
+        job,
+        scheduledRunTime: new Date(run.scheduledRunTime),
+        signal: controller.signal,
+        scheduler: this.ctx.scheduler,
+      };
+      this.#emitRun('job:submitted', record, store, run);
+      const outcome = await executor.submit({
+        jobId: record.id,
+        task: record.task,
+        args: record.args,
+        scheduledRunTime: run.scheduledRunTime,
+        call: () => fn(...args, context),
+        abort: (reason) => controller.abort(reason),
+        deadline:
+          record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,
+        timeoutMs: record.timeout === null ? null : record.timeout * 1000,
+      });
+      this.#report(record, store, run, outcome);
+    }
+  }
+
+  #report(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome): void {
+    switch (outcome.status) {
+      case 'success':
+        if (!this.ctx.events.has('job:executed')) return;
+        this.ctx.emit('job:executed', {
+          ...this.#runFields(record, store, run),
+          returnValue: outcome.returnValue,
+          durationMs: outcome.finishedAt - outcome.startedAt,
+        });
+        return;
+      case 'error':
+        this.#emitError(record, store, run, outcome.error, outcome.finishedAt - outcome.startedAt);
+        return;
+      case 'timeout':
+        this.#emitError(
+          record, store, run, new JobTimeoutError(record.id, record.timeout ?? 0), outcome.finishedAt - outcome.startedAt,
+        );
+        return;
+      case 'missed':
+        this.#emitRun('job:missed', record, store, run);
+        return;
+      case 'cancelled':
+        this.#emitError(record, store, run, new JobCancelledError(record.id), 0);
+    }
+  }
+
+  #emitError(record: JobRecord, store: string, run: PlannedRun, error: unknown, durationMs: number): void {
+    if (!this.ctx.events.has('job:error')) return;
+    this.ctx.emit('job:error', { ...this.#runFields(record, store, run), error, durationMs });
+  }
+
+  #emitRun(name: 'job:submitted' | 'job:missed' | 'job:max-instances', record: JobRecord, store: string, run: PlannedRun) {
+    // Building the payload costs allocations on the hot path; skip it when nobody listens.
+    if (!this.ctx.events.has(name)) return;
+    this.ctx.emit(name, this.#runFields(record, store, run));
+  }
+
+  #runFields(record: JobRecord, store: string, run: PlannedRun) {
+    return {
+      jobId: record.id,
+      store,
+      scheduledRunTime: new Date(run.scheduledRunTime),
+      scheduledRunTimes: run.scheduledRunTimes.map((time) => new Date(time)),
+    };
+  }
+
+  #wait(delayMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wait: JitterWait = {
+        timer: this.ctx.clock.setTimeout(() => {
+          this.#waits.delete(wait);
+          resolve(true);
+        }, delayMs),
+        resolve,
+      };
+      this.#waits.add(wait);
+    });
+  }
+}
+

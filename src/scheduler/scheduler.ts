@@ -1,0 +1,392 @@
+/**
+ * The `Scheduler`: composes job stores, executors, triggers and a clock, and exposes the
+ * public API. It is the only part that knows all the others.
+ *
+ * @module
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { SystemClock } from '../clock/clock.js';
+import {
+  ConflictingIdError,
+  ExecutorNotFoundError,
+  InvalidArgumentError,
+  SchedulerStateError,
+  StoreNotFoundError,
+} from '../errors.js';
+import type { SchedulerEventMap } from '../events/event-map.js';
+import type { Executor } from '../executors/executor.js';
+import { PromiseExecutor } from '../executors/promise.js';
+import { checkBoolean, checkOptions, checkString } from '../internal/validate.js';
+import type { JobStore } from '../stores/job-store.js';
+import { MemoryJobStore } from '../stores/memory.js';
+import type { TriggerFactory } from '../triggers/trigger.js';
+import { SchedulerContext, type SchedulerState } from './context.js';
+import type { AddJobOptions, Job, JobChanges, TaskFunction, TriggerInput } from './job.js';
+import { JobOperations } from './jobs.js';
+import { SchedulingLoop } from './loop.js';
+import { checkSchedulerOptions, silentLogger, type SchedulerOptions } from './options.js';
+import { checkClock, checkExecutor, checkLogger, checkStore, checkTask } from './parts.js';
+import { Runner } from './runner.js';
+
+export type { SchedulerState };
+
+/**
+ * Schedules jobs: a task, a trigger that says when, and run policies.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler({ timezone: 'Europe/Berlin' });
+ * await scheduler.addJob(() => console.log('tick'), { type: 'interval', seconds: 5 });
+ * await scheduler.start();
+ * // ... later
+ * await scheduler.shutdown();
+ * ```
+ */
+export class Scheduler {
+  readonly #ctx: SchedulerContext;
+  readonly #runner: Runner;
+  readonly #loop: SchedulingLoop;
+  readonly #jobs: JobOperations;
+  /** A start or shutdown in progress; another one is refused meanwhile. */
+  #transition: string | null = null;
+
+  /**
+   * @param options - every part has a default: a memory store, a promise executor, the system
+   *   clock and the host's time zone
+   * @throws InvalidArgumentError for an unknown option or a bad value
+   */
+  constructor(options: SchedulerOptions = {}) {
+    const { given, timezone, maxWaitMs, jobDefaults } = checkSchedulerOptions(options);
+    const identity = given.identity ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const clock = given.clock === undefined ? new SystemClock() : checkClock(given.clock);
+    const logger = given.logger === undefined ? silentLogger : checkLogger(given.logger);
+    this.#ctx = new SchedulerContext(this, clock, logger, timezone, identity, maxWaitMs, jobDefaults);
+    for (const [alias, store] of Object.entries(given.stores ?? {})) {
+      this.#ctx.stores.set(alias, checkStore(store, `options.stores.${alias}`));
+    }
+    for (const [alias, executor] of Object.entries(given.executors ?? {})) {
+      this.#ctx.executors.set(alias, checkExecutor(executor, `options.executors.${alias}`));
+    }
+    if (!this.#ctx.stores.has('default')) this.#ctx.stores.set('default', new MemoryJobStore());
+    if (!this.#ctx.executors.has('default')) this.#ctx.executors.set('default', new PromiseExecutor());
+    for (const [name, fn] of Object.entries(given.tasks ?? {})) this.registerTask(name, fn);
+    this.#runner = new Runner(this.#ctx);
+    this.#loop = new SchedulingLoop(this.#ctx, this.#runner);
+    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop);
+  }
+
+  /** `'stopped'`, `'running'` or `'paused'` (started, but not running jobs). */
+  get state(): SchedulerState {
+    return this.#ctx.state;
+  }
+
+  /** The IANA zone used by triggers that name none. */
+  get timezone(): string {
+    return this.#ctx.timezone;
+  }
+
+  /** This scheduler's identity in shared stores. */
+  get identity(): string {
+    return this.#ctx.identity;
+  }
+
+  /** Aliases of the job stores. */
+  get stores(): string[] {
+    return [...this.#ctx.stores.keys()];
+  }
+
+  /** Aliases of the executors. */
+  get executors(): string[] {
+    return [...this.#ctx.executors.keys()];
+  }
+
+  /** Names of the registered tasks (the only ones that jobs in persistent stores may run). */
+  get taskNames(): string[] {
+    return [...this.#ctx.tasks.keys()];
+  }
+
+  /**
+   * Registers a task under a name, so jobs can name it (and persistent stores can keep it).
+   * @throws InvalidArgumentError if the name is taken by another function
+   */
+  registerTask(name: string, fn: TaskFunction): this {
+    checkString(name, 'name');
+    checkTask(fn, `task ${JSON.stringify(name)}`);
+    const existing = this.#ctx.tasks.get(name);
+    if (existing && existing !== fn) {
+      throw new InvalidArgumentError('name', name, 'a task name that is not registered to another function');
+    }
+    this.#ctx.tasks.set(name, fn);
+    return this;
+  }
+
+  /**
+   * Registers a custom trigger type, so jobs using it can be rebuilt from their JSON spec (and
+   * stored in persistent stores). Each scheduler has its own registry.
+   */
+  registerTriggerType(type: string, fromJSON: TriggerFactory): this {
+    this.#ctx.triggers.register(type, fromJSON);
+    return this;
+  }
+
+  /**
+   * Adds a job. While the scheduler is stopped the job is kept pending and written to its store
+   * at `start()` (its first run time is computed then, unless `nextRunTime` is given).
+   *
+   * @param task - a registered task name, or a function (non-persistent stores only)
+   * @param trigger - a `Trigger`, a JSON spec such as `{ type: 'interval', minutes: 5 }`, or a
+   *   crontab string (once the cron trigger is available)
+   * @throws ConflictingIdError, TaskNotFoundError, InvalidTriggerError, InvalidArgumentError,
+   *   StoreNotFoundError, ExecutorNotFoundError — and nothing is changed
+   */
+  addJob(task: string | TaskFunction, trigger: TriggerInput, options?: AddJobOptions): Promise<Job> {
+    return this.#jobs.add(task, trigger, options);
+  }
+
+  /** Changes a job atomically: every change is validated before any is applied. */
+  modifyJob(id: string, changes: JobChanges): Promise<Job> {
+    return this.#jobs.modify(id, changes);
+  }
+
+  /** Gives a job a new trigger; its next run time is computed from now. */
+  rescheduleJob(id: string, trigger: TriggerInput): Promise<Job> {
+    return this.#jobs.modify(id, { trigger });
+  }
+
+  /** Pauses a job: it keeps its place in the store and does not run until resumed. */
+  pauseJob(id: string): Promise<Job> {
+    return this.#jobs.pause(id);
+  }
+
+  /**
+   * Resumes a paused job from now: runs it missed while paused are skipped. A job whose trigger
+   * has no time left is removed and `undefined` returned.
+   */
+  resumeJob(id: string): Promise<Job | undefined> {
+    return this.#jobs.resume(id);
+  }
+
+  /**
+   * Runs a job now, outside its schedule, through its executor (resolves once submitted). The
+   * schedule does not change.
+   * @throws MaxInstancesReachedError if the job already has `maxInstances` runs in flight
+   */
+  async runJob(id: string): Promise<void> {
+    this.#requireStarted('runJob');
+    await this.#jobs.runNow(id);
+  }
+
+  /** Removes a job. @throws JobNotFoundError */
+  removeJob(id: string): Promise<void> {
+    return this.#jobs.remove(id);
+  }
+
+  /** Removes every job of one store, or of all stores. */
+  removeAllJobs(store?: string): Promise<void> {
+    return this.#jobs.removeAll(store);
+  }
+
+  /** The job with this id, or `undefined`. While stopped, only pending jobs are visible. */
+  getJob(id: string): Promise<Job | undefined> {
+    return this.#jobs.get(id);
+  }
+
+  /** Every job (of one store), by next run time, paused jobs last. */
+  getJobs(store?: string): Promise<Job[]> {
+    return this.#jobs.list(store);
+  }
+
+  /**
+   * Starts the stores and executors, writes pending jobs and begins running jobs. Returns once
+   * started; jobs run in the background of the process.
+   *
+   * @param options - `paused: true` starts without running jobs until `resume()`
+   * @throws SchedulerStateError if already started; ConflictingIdError if a pending job's id is
+   *   taken in its store (nothing is written then)
+   */
+  async start(options?: { paused?: boolean }): Promise<void> {
+    const given = checkOptions(options, 'options', ['paused']);
+    const paused = given.paused === undefined ? false : checkBoolean(given.paused, 'options.paused');
+    if (this.#ctx.state !== 'stopped' || this.#transition) {
+      throw new SchedulerStateError(this.#transition ?? this.#ctx.state, 'The scheduler is already running');
+    }
+    this.#transition = 'starting';
+    const started: Array<{ shutdown: () => Promise<void> }> = [];
+    try {
+      for (const [alias, executor] of this.#ctx.executors) {
+        await executor.start?.({ alias, clock: this.#ctx.clock });
+        started.push({ shutdown: () => executor.shutdown({ wait: false }) });
+      }
+      for (const [alias, store] of this.#ctx.stores) {
+        await store.start?.({ alias });
+        started.push({ shutdown: async () => store.shutdown?.() });
+      }
+      await this.#writePending();
+    } catch (error) {
+      for (const part of started.reverse()) await part.shutdown().catch(() => undefined);
+      throw error;
+    } finally {
+      this.#transition = null;
+    }
+    this.#ctx.state = paused ? 'paused' : 'running';
+    this.#ctx.emit('scheduler:started', {});
+    this.#loop.wakeup();
+  }
+
+  /**
+   * Stops the scheduler. With `wait: true` (the default) resolves after running jobs finish;
+   * with `wait: false` aborts their signals and resolves at once. Afterwards no timer or handle
+   * of the scheduler keeps the process alive.
+   */
+  async shutdown(options?: { wait?: boolean }): Promise<void> {
+    const given = checkOptions(options, 'options', ['wait']);
+    const wait = given.wait === undefined ? true : checkBoolean(given.wait, 'options.wait');
+    if (this.#ctx.state === 'stopped' || this.#transition) {
+      throw new SchedulerStateError(this.#transition ?? this.#ctx.state, 'The scheduler is not running');
+    }
+    this.#transition = 'stopping';
+    try {
+      this.#ctx.state = 'stopped';
+      await this.#loop.stop();
+      this.#runner.cancelWaits();
+      await Promise.all([...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait })));
+      if (wait) await this.#runner.drain();
+      for (const store of this.#ctx.stores.values()) await store.shutdown?.();
+    } finally {
+      this.#transition = null;
+    }
+    this.#ctx.emit('scheduler:shutdown', {});
+  }
+
+  /**
+   * Starts, then resolves after the scheduler shuts down: for a process whose only job is
+   * scheduling. SIGINT and SIGTERM shut it down gracefully (waiting for running jobs).
+   */
+  async run(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.once('scheduler:shutdown', () => resolve()));
+    await this.start();
+    const onSignal = (): void => {
+      if (this.#ctx.state !== 'stopped' && !this.#transition) {
+        this.shutdown().catch((error: unknown) => this.#ctx.log('error', 'shutdown failed', error));
+      }
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await stopped;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  /** Stops running jobs while staying started (jobs can still be added and changed). */
+  pause(): void {
+    this.#requireStarted('pause');
+    if (this.#ctx.state === 'paused') return;
+    this.#ctx.state = 'paused';
+    void this.#loop.stop();
+    this.#ctx.emit('scheduler:paused', {});
+  }
+
+  /** Runs jobs again after `pause()`; runs that fell due meanwhile follow the misfire rules. */
+  resume(): void {
+    this.#requireStarted('resume');
+    if (this.#ctx.state === 'running') return;
+    this.#ctx.state = 'running';
+    this.#ctx.emit('scheduler:resumed', {});
+    this.#loop.wakeup();
+  }
+
+  /** Looks at the stores now, e.g. after another process changed a shared store. */
+  wakeup(): void {
+    this.#loop.wakeup();
+  }
+
+  /** Adds a job store under an alias (started at once if the scheduler is). */
+  async addJobStore(store: JobStore, alias: string): Promise<void> {
+    checkString(alias, 'alias');
+    checkStore(store, 'store');
+    if (this.#ctx.stores.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
+    if (this.#ctx.state !== 'stopped') await store.start?.({ alias });
+    this.#ctx.stores.set(alias, store);
+    this.#ctx.emit('store:added', { alias });
+    this.#loop.wakeup();
+  }
+
+  /** Removes a job store (and drops pending jobs meant for it); its jobs are no longer run. */
+  async removeJobStore(alias: string): Promise<void> {
+    const store = this.#ctx.stores.get(alias);
+    if (!store) throw new StoreNotFoundError(alias);
+    this.#ctx.stores.delete(alias);
+    for (const [id, job] of this.#jobs.pending) if (job.store === alias) this.#jobs.pending.delete(id);
+    if (this.#ctx.state !== 'stopped') await store.shutdown?.();
+    this.#ctx.emit('store:removed', { alias });
+  }
+
+  /** Adds an executor under an alias (started at once if the scheduler is). */
+  async addExecutor(executor: Executor, alias: string): Promise<void> {
+    checkString(alias, 'alias');
+    checkExecutor(executor, 'executor');
+    if (this.#ctx.executors.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
+    if (this.#ctx.state !== 'stopped') await executor.start?.({ alias, clock: this.#ctx.clock });
+    this.#ctx.executors.set(alias, executor);
+    this.#ctx.emit('executor:added', { alias });
+  }
+
+  /** Removes an executor, waiting for its running jobs when the scheduler is started. */
+  async removeExecutor(alias: string): Promise<void> {
+    const executor = this.#ctx.executors.get(alias);
+    if (!executor) throw new ExecutorNotFoundError(alias);
+    this.#ctx.executors.delete(alias);
+    if (this.#ctx.state !== 'stopped') await executor.shutdown({ wait: true });
+    this.#ctx.emit('executor:removed', { alias });
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. A throwing listener is logged. */
+  on<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): () => void {
+    return this.#ctx.events.on(name, listener);
+  }
+
+  /** Subscribes to the next occurrence of an event only; returns a function that unsubscribes. */
+  once<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): () => void {
+    return this.#ctx.events.once(name, listener);
+  }
+
+  /** Unsubscribes a listener added with `on` or `once`. */
+  off<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): void {
+    this.#ctx.events.off(name, listener);
+  }
+
+  /** Writes the pending jobs, after checking that none of their ids is taken. */
+  async #writePending(): Promise<void> {
+    for (const job of this.#jobs.pending.values()) {
+      if (!job.replaceExisting && (await this.#jobs.find(job.record.id))) {
+        throw new ConflictingIdError(job.record.id);
+      }
+    }
+    const now = new Date(this.#ctx.clock.now());
+    for (const [id, job] of this.#jobs.pending) {
+      const { record } = job;
+      if (record.nextRunTime !== null && !job.explicitNextRunTime) {
+        // Pending jobs start from the start time, not from when they were added.
+        const first = this.#ctx.triggerOf(record).getNextFireTime(null, now);
+        if (first === null) {
+          this.#jobs.pending.delete(id);
+          this.#ctx.emit('job:removed', { jobId: id, store: job.store, reason: 'finished' });
+          continue;
+        }
+        job.record = { ...record, nextRunTime: first.toISOString() };
+      }
+      await this.#jobs.write(job);
+      this.#jobs.pending.delete(id);
+    }
+  }
+
+  #requireStarted(method: string): void {
+    if (this.#ctx.state === 'stopped') {
+      throw new SchedulerStateError('stopped', `${method}() needs a started scheduler: call start() first`);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import { DateTrigger, IntervalTrigger, MemoryJobStore } from '../../src/index.js';
+import type { JobContext } from '../../src/index.js';
+import { T0, iso, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
+
+const at = (offsetMs: number) => new Date(T0 + offsetMs);
+const every = (seconds: number) => new IntervalTrigger({ seconds, startDate: at(seconds * 1000) });
+
+async function started() {
+  const made = makeScheduler();
+  await made.scheduler.start();
+  return made;
+}
+
+describe('addJob', () => {
+  it('stores the job with defaults and returns its view', async () => {
+    const { scheduler } = await started();
+    const job = await scheduler.addJob(function sendReport() {}, every(5));
+    expect(job).toMatchObject({
+      name: 'sendReport', task: 'sendReport', args: [], executor: 'default', store: 'default',
+      misfireGraceTime: null, coalesce: 'latest', maxInstances: 1, jitter: null, timeout: null,
+      paused: false, pending: false, metadata: {},
+    });
+    expect(job.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(job.nextRunTime?.toISOString()).toBe(at(5_000).toISOString());
+    expect(job.trigger.toJSON()).toEqual(every(5).toJSON());
+    await scheduler.shutdown();
+  });
+
+  it('accepts a JSON trigger spec and uses the scheduler time zone for it', async () => {
+    const { scheduler } = makeScheduler({ timezone: 'Europe/Berlin' });
+    await scheduler.start();
+    const job = await scheduler.addJob(() => 1, { type: 'date', runDate: '2026-01-05T09:00:00' });
+    expect(job.nextRunTime?.toISOString()).toBe('2026-01-05T08:00:00.000Z');
+    await scheduler.shutdown();
+  });
+
+  it('passes args then a context to the task, and copies args so the stored job is unchanged', async () => {
+    const { clock, scheduler } = await started();
+    const seen: unknown[][] = [];
+    await scheduler.addJob(
+      (list: number[], label: string, ctx: JobContext) => {
+        seen.push([[...list], label, ctx.job.id, ctx.scheduledRunTime.toISOString(), ctx.scheduler === scheduler]);
+        list.push(99);
+      },
+      every(1),
+      { id: 'a', args: [[1, 2], 'x'] },
+    );
+    await clock.advance(2_000);
+    expect(seen).toEqual([
+      [[1, 2], 'x', 'a', at(1_000).toISOString(), true],
+      [[1, 2], 'x', 'a', at(2_000).toISOString(), true],
+    ]);
+    expect((await scheduler.getJob('a'))?.args).toEqual([[1, 2], 'x']);
+    await scheduler.shutdown();
+  });
+
+  it('runs a registered task by name', async () => {
+    const { clock, scheduler } = makeScheduler({ tasks: { greet: (name: string) => `hi ${name}` } });
+    const events = recordEvents(scheduler);
+    await scheduler.start();
+    await scheduler.addJob('greet', every(1), { args: ['ada'] });
+    await clock.advance(1_000);
+    expect(ofType(events, 'job:executed').map((event) => event.returnValue)).toEqual(['hi ada']);
+    expect(scheduler.taskNames).toEqual(['greet']);
+    await scheduler.shutdown();
+  });
+
+  it('refuses a duplicate id, and replaces it with replaceExisting', async () => {
+    const { scheduler } = await started();
+    const events = recordEvents(scheduler);
+    await scheduler.addJob(() => 1, every(5), { id: 'dup', name: 'first' });
+    await expect(scheduler.addJob(() => 2, every(7), { id: 'dup', name: 'second' })).rejects.toMatchObject({
+      code: 'ERR_CONFLICTING_ID', jobId: 'dup',
+    });
+    expect((await scheduler.getJob('dup'))?.name).toBe('first');
+    const replaced = await scheduler.addJob(() => 2, every(7), { id: 'dup', name: 'second', replaceExisting: true });
+    expect(replaced.name).toBe('second');
+    expect((await scheduler.getJobs()).map((job) => job.name)).toEqual(['second']);
+    expect(events.map((event) => event.type)).toEqual(['job:added', 'job:removed', 'job:added']);
+    await scheduler.shutdown();
+  });
+
+  it('lets exactly one of two concurrent adds with the same id win', async () => {
+    const { scheduler } = await started();
+    const results = await Promise.allSettled([
+      scheduler.addJob(() => 1, every(5), { id: 'race' }),
+      scheduler.addJob(() => 2, every(5), { id: 'race' }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await scheduler.getJobs()).toHaveLength(1);
+    await scheduler.shutdown();
+  });
+
+  it('adds a job paused, or with an explicit first run time', async () => {
+    const { scheduler } = await started();
+    const paused = await scheduler.addJob(() => 1, every(5), { id: 'p', paused: true });
+    expect(paused).toMatchObject({ paused: true, nextRunTime: null });
+    const explicit = await scheduler.addJob(() => 1, every(5), { id: 'e', nextRunTime: '2026-01-05T00:00:03Z' });
+    expect(explicit.nextRunTime?.toISOString()).toBe(at(3_000).toISOString());
+    await scheduler.shutdown();
+  });
+
+  it('puts jobs in the store and executor named by alias', async () => {
+    const other = new MemoryJobStore();
+    const { scheduler } = makeScheduler({ stores: { other } });
+    await scheduler.start();
+    await scheduler.addJob(() => 1, every(5), { id: 'o', store: 'other' });
+    expect((await other.getJob('o'))?.id).toBe('o');
+    expect((await scheduler.getJobs('other')).map((job) => job.store)).toEqual(['other']);
+    expect(await scheduler.getJobs('default')).toEqual([]);
+    await scheduler.shutdown();
+  });
+});
+
+describe('modifyJob / rescheduleJob', () => {
+  it('applies all changes at once and emits job:modified', async () => {
+    const { scheduler } = await started();
+    await scheduler.addJob(() => 1, every(5), { id: 'm' });
+    const events = recordEvents(scheduler);
+    const job = await scheduler.modifyJob('m', { name: 'renamed', args: [1], maxInstances: 3, coalesce: false, metadata: { a: 1 } });
+    expect(job).toMatchObject({ name: 'renamed', args: [1], maxInstances: 3, coalesce: 'all', metadata: { a: 1 } });
+    expect(job.nextRunTime?.toISOString()).toBe(at(5_000).toISOString());
+    expect(ofType(events, 'job:modified')).toEqual([expect.objectContaining({ jobId: 'm', store: 'default' })]);
+    await scheduler.shutdown();
+  });
+
+  it('changes nothing when one change is invalid', async () => {
+    const { scheduler } = await started();
+    await scheduler.addJob(() => 1, every(5), { id: 'm', name: 'before' });
+    const before = await scheduler.getJob('m');
+    await expect(scheduler.modifyJob('m', { name: 'after', maxInstances: 0 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT', field: 'changes.maxInstances',
+    });
+    expect(await scheduler.getJob('m')).toEqual(before);
+    await scheduler.shutdown();
+  });
+
+  it('computes the next run time from now for a new trigger', async () => {
+    const { clock, scheduler } = await started();
+    await scheduler.addJob(() => 1, every(5), { id: 'r' });
+    await clock.advance(2_000);
+    const job = await scheduler.rescheduleJob('r', new IntervalTrigger({ seconds: 30 }));
+    expect(job.nextRunTime?.toISOString()).toBe(at(32_000).toISOString());
+    expect(job.trigger.toString()).toContain('30s');
+    await scheduler.shutdown();
+  });
+});
+
+describe('pauseJob / resumeJob', () => {
+  it('pauses without losing the job and resumes from now, skipping the paused window', async () => {
+    const { clock, scheduler } = await started();
+    const runs: string[] = [];
+    await scheduler.addJob((ctx: JobContext) => void runs.push(ctx.scheduledRunTime.toISOString()), every(10), { id: 'j' });
+    const paused = await scheduler.pauseJob('j');
+    expect(paused).toMatchObject({ paused: true, nextRunTime: null });
+    await clock.advance(35_000);
+    expect(runs).toEqual([]);
+    const resumed = await scheduler.resumeJob('j');
+    expect(resumed?.nextRunTime?.toISOString()).toBe(at(40_000).toISOString());
+    await clock.advance(5_000);
+    expect(runs).toEqual([at(40_000).toISOString()]);
+    await scheduler.shutdown();
+  });
+
+  it('removes a job whose trigger has nothing left when resumed', async () => {
+    const { clock, scheduler } = await started();
+    const events = recordEvents(scheduler);
+    await scheduler.addJob(() => 1, new DateTrigger(at(5_000)), { id: 'once', paused: true });
+    await clock.advance(10_000);
+    // A date trigger asked from scratch returns its date, even when past, so misfire rules decide.
+    expect((await scheduler.resumeJob('once'))?.nextRunTime?.toISOString()).toBe(at(5_000).toISOString());
+    const ended = await scheduler.addJob(() => 1, new IntervalTrigger({ seconds: 1, startDate: at(0), endDate: at(20_000) }), {
+      id: 'ended', paused: true,
+    });
+    expect(ended.paused).toBe(true);
+    await clock.advance(30_000);
+    expect(await scheduler.resumeJob('ended')).toBeUndefined();
+    expect(await scheduler.getJob('ended')).toBeUndefined();
+    expect(ofType(events, 'job:removed').at(-1)).toMatchObject({ jobId: 'ended', reason: 'finished' });
+    await scheduler.shutdown();
+  });
+});
+
+describe('runJob', () => {
+  it('runs now through the executor without moving the schedule', async () => {
+    const { clock, scheduler } = await started();
+    const events = recordEvents(scheduler);
+    await scheduler.addJob(() => 'done', every(60), { id: 'n' });
+    await clock.advance(1_000);
+    await scheduler.runJob('n');
+    await clock.flush();
+    expect(ofType(events, 'job:executed')).toEqual([
+      expect.objectContaining({ jobId: 'n', returnValue: 'done', scheduledRunTime: at(1_000) }),
+    ]);
+    expect((await scheduler.getJob('n'))?.nextRunTime?.toISOString()).toBe(at(60_000).toISOString());
+    await scheduler.shutdown();
+  });
+
+  it('refuses while the job has maxInstances runs in flight', async () => {
+    const { scheduler } = await started();
+    await scheduler.addJob(() => new Promise(() => undefined), every(60), { id: 'busy' });
+    await scheduler.runJob('busy');
+    await expect(scheduler.runJob('busy')).rejects.toMatchObject({ code: 'ERR_MAX_INSTANCES', jobId: 'busy' });
+    await expect(scheduler.runJob('missing')).rejects.toMatchObject({ code: 'ERR_JOB_NOT_FOUND' });
+    await scheduler.shutdown({ wait: false });
+  });
+});
+
+describe('removeJob / removeAllJobs / getJob / getJobs', () => {
+  it('removes one job, or all of one store, or all', async () => {
+    const { scheduler } = makeScheduler({ stores: { b: new MemoryJobStore() } });
+    await scheduler.start();
+    const events = recordEvents(scheduler);
+    await scheduler.addJob(() => 1, every(5), { id: 'a1' });
+    await scheduler.addJob(() => 1, every(5), { id: 'a2' });
+    await scheduler.addJob(() => 1, every(5), { id: 'b1', store: 'b' });
+    await scheduler.removeJob('a1');
+    await expect(scheduler.removeJob('a1')).rejects.toMatchObject({ code: 'ERR_JOB_NOT_FOUND', jobId: 'a1' });
+    await scheduler.removeAllJobs('b');
+    expect((await scheduler.getJobs()).map((job) => job.id)).toEqual(['a2']);
+    await scheduler.removeAllJobs();
+    expect(await scheduler.getJobs()).toEqual([]);
+    expect(ofType(events, 'jobs:cleared').map((event) => event.store)).toEqual(['b', null]);
+    expect(ofType(events, 'job:removed')).toEqual([expect.objectContaining({ jobId: 'a1', reason: 'removed' })]);
+    await scheduler.shutdown();
+  });
+
+  it('lists jobs of all stores by next run time, paused last', async () => {
+    const { scheduler } = makeScheduler({ stores: { b: new MemoryJobStore() } });
+    await scheduler.start();
+    await scheduler.addJob(() => 1, every(30), { id: 'late' });
+    await scheduler.addJob(() => 1, every(5), { id: 'paused', paused: true });
+    await scheduler.addJob(() => 1, every(10), { id: 'mid', store: 'b' });
+    await scheduler.addJob(() => 1, every(1), { id: 'soon' });
+    expect((await scheduler.getJobs()).map((job) => job.id)).toEqual(['soon', 'mid', 'late', 'paused']);
+    expect(await scheduler.getJob('nope')).toBeUndefined();
+    expect(iso((await scheduler.getJobs()).flatMap((job) => (job.nextRunTime ? [job.nextRunTime] : [])))).toEqual(
+      [1_000, 10_000, 30_000].map((ms) => at(ms).toISOString()),
+    );
+    await scheduler.shutdown();
+  });
+
+  it('works on pending jobs while stopped', async () => {
+    const { scheduler } = makeScheduler();
+    await scheduler.addJob(() => 1, every(5), { id: 'p1' });
+    await scheduler.addJob(() => 1, every(5), { id: 'p2' });
+    await expect(scheduler.addJob(() => 1, every(5), { id: 'p2' })).rejects.toMatchObject({ code: 'ERR_CONFLICTING_ID' });
+    expect((await scheduler.modifyJob('p1', { name: 'one' })).name).toBe('one');
+    expect((await scheduler.pauseJob('p1')).paused).toBe(true);
+    expect((await scheduler.resumeJob('p1'))?.paused).toBe(false);
+    await scheduler.removeJob('p2');
+    expect((await scheduler.getJobs()).map((job) => [job.id, job.pending])).toEqual([['p1', true]]);
+    await scheduler.removeAllJobs();
+    expect(await scheduler.getJobs()).toEqual([]);
+  });
+});
+
+describe('registerTask', () => {
+  it('refuses to map a name to a second function, and accepts the same one again', () => {
+    const { scheduler } = makeScheduler();
+    const fn = () => 1;
+    scheduler.registerTask('t', fn).registerTask('t', fn);
+    expect(() => scheduler.registerTask('t', () => 2)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'name' }));
+    expect(() => scheduler.registerTask('', fn)).toThrow(expect.objectContaining({ field: 'name' }));
+    expect(() => scheduler.registerTask('x', 'nope' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});
