@@ -14,7 +14,18 @@ import { argumentError, checkOptions, isPlainObject, type Fail } from '../intern
  * or a luxon `DateTime`. A string without an offset (`'2026-03-01T09:30'`, or date-only
  * `'2026-03-01'` = local midnight) is wall time in the zone of whatever it configures.
  */
-export type DateInput = Date | number | string | DateTime;
+export type DateInput = Date | number | string | DateTimeLike;
+
+/**
+ * A luxon `DateTime` as far as this library needs it, so its types do not require luxon's type
+ * package. Any valid luxon `DateTime` fits.
+ */
+export interface DateTimeLike {
+  /** Whether the date-time is valid. */
+  readonly isValid: boolean;
+  /** Epoch milliseconds. */
+  toMillis(): number;
+}
 
 /** The largest distance from the epoch a JavaScript `Date` can hold (±100,000,000 days). */
 const MAX_TIME_MS = 8.64e15;

@@ -5,7 +5,7 @@
  * @module
  */
 export type { JsonValue, Trigger, TriggerDefaults, TriggerFactory, TriggerSpec } from './trigger.js';
-export type { DateInput } from './dates.js';
+export type { DateInput, DateTimeLike } from './dates.js';
 export { DateTrigger, type DateTriggerOptions } from './date.js';
 export { IntervalTrigger, type IntervalTriggerOptions } from './interval.js';
 export { TriggerRegistry, triggerFromJSON } from './registry.js';

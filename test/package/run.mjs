@@ -1,0 +1,430 @@
+#!/usr/bin/env node
+/**
+ * Checks the package as it is published, after `npm run build`:
+ *
+ *   1. `npm pack` into a temp dir; every file named by `main`/`module`/`types`/`exports`/
+ *      `typesVersions` must be in the tarball, and no source or test file.
+ *   2. A fresh consumer project (outside the repo) gets the tarball extracted as
+ *      `node_modules/timetable`, plus the dependencies the packed package.json declares (see
+ *      "Installing" below).
+ *   3. From that consumer: a plain ESM file and a plain CJS file use the library at run time
+ *      (Scheduler + VirtualClock + an interval job, errors are SchedulerErrors with a `code`,
+ *      `timetable/package.json` resolves); a TypeScript file is type-checked with the repo's tsc
+ *      under moduleResolution node16 (as ESM and as CJS), bundler and node10.
+ *   4. publint (strict: warnings fail) and @arethetypeswrong/cli on the same tarball.
+ *
+ * Prints `ok  <check>` / `FAIL <check>` per check and a final `package checks: N passed, M failed`;
+ * exits 1 if any check failed. Temp dirs are removed (set TIMETABLE_KEEP_TMP=1 to keep them).
+ *
+ * Installing: by default the consumer's dependencies are symlinks to the repo's locked,
+ * already-installed copies (no network, ~0 s, the versions CI tested with). Only the packed
+ * package.json's `dependencies` are linked, so a runtime import of an undeclared package (a
+ * devDependency, say) fails here as it would for a user. Set TIMETABLE_PACKAGE_INSTALL=npm to
+ * run a real `npm install <tarball>` in the consumer instead (needs the registry; resolves the
+ * newest versions the ranges allow, as a user gets them).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const installMode = process.env.TIMETABLE_PACKAGE_INSTALL === 'npm' ? 'npm' : 'link';
+const keepTmp = process.env.TIMETABLE_KEEP_TMP === '1';
+/** Generous: each step takes a few seconds; a hang (a handle keeping a consumer alive) must fail. */
+const STEP_TIMEOUT_MS = 60_000;
+
+let passed = 0;
+let failed = 0;
+
+/** Records one check's outcome; `detail` (a failure's output) is printed indented. */
+function report(name, ok, detail = '') {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
+  const text = String(detail).trim();
+  if (text) console.log(text.replace(/^/gm, '       '));
+}
+
+/** Runs a command without a shell; resolves with its exit code and combined output. */
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      // npm is npm.cmd on Windows, which spawn only runs through a shell.
+      shell: options.shell ?? false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      output += `\n[timed out after ${STEP_TIMEOUT_MS / 1000} s]`;
+      child.kill('SIGKILL');
+    }, STEP_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: -1, output: `${output}\n${error.message}`, stdout });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 1 : 0), output, stdout });
+    });
+  });
+}
+
+/** Runs a package's bin script (from the repo's node_modules) with this Node. */
+function runBin(packageName, binName, args, options) {
+  const dir = join(root, 'node_modules', packageName);
+  const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const script = typeof bin === 'string' ? bin : bin[binName];
+  return run(process.execPath, [join(dir, script), ...args], options);
+}
+
+const npm = (args, options) => run('npm', args, { shell: process.platform === 'win32', ...options });
+
+/** Every file path the manifest points at (conditions and subpaths flattened). */
+function manifestTargets(manifest) {
+  const targets = new Set();
+  const walk = (value) => {
+    if (typeof value === 'string') targets.add(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  for (const field of ['main', 'module', 'types', 'typings', 'exports', 'typesVersions']) walk(manifest[field]);
+  return [...targets].filter((target) => !target.includes('*')).map((target) => target.replace(/^\.\//, ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The consumer sources.
+
+/** Shared by the ESM and CJS consumers: `lib`/`testing` are the two entry points' namespaces. */
+const consumerBody = String.raw`
+const assert = require_assert();
+async function check(lib, testing, entryFile) {
+  const { Scheduler, SchedulerError, SchedulerStateError, IntervalTrigger } = lib;
+  const { VirtualClock } = testing;
+  for (const [name, value] of Object.entries({ Scheduler, SchedulerError, SchedulerStateError, IntervalTrigger, VirtualClock })) {
+    assert.equal(typeof value, 'function', name + ' is exported');
+  }
+  assert.match(entryFile.replace(/\\/g, '/'), /\/node_modules\/timetable\/dist\//, 'timetable resolves to the installed tarball, not the repo');
+
+  const clock = new VirtualClock('2026-01-01T00:00:00Z');
+  const scheduler = new Scheduler({ clock, timezone: 'UTC' });
+  const runs = [];
+  const executed = [];
+  scheduler.on('job:executed', (event) => executed.push(event.jobId));
+  const job = await scheduler.addJob((context) => runs.push({ id: context.job.id, at: clock.now() }), new IntervalTrigger({ minutes: 5 }), { id: 'tick' });
+  assert.equal(job.id, 'tick');
+  await scheduler.start();
+  assert.equal(scheduler.state, 'running');
+  const [listed] = await scheduler.getJobs();
+  assert.equal(listed && listed.id, 'tick', 'getJobs() lists the job');
+  assert.ok(listed.trigger instanceof IntervalTrigger, 'the job keeps its IntervalTrigger');
+  await clock.advance(15 * 60_000);
+  assert.ok(runs.length > 0, 'the interval job ran after advancing the virtual clock');
+  assert.ok(runs.every((run) => run.id === 'tick'), 'the task got its JobContext');
+  assert.ok(executed.includes('tick'), 'job:executed was emitted');
+  await scheduler.shutdown();
+  assert.equal(scheduler.state, 'stopped');
+
+  // Errors thrown by the library: a rejection (async method) and a synchronous throw.
+  const stateError = await scheduler.shutdown().then(() => null, (error) => error);
+  assert.ok(stateError instanceof SchedulerError, 'shutdown() of a stopped scheduler rejects with a SchedulerError, got ' + stateError);
+  assert.ok(stateError instanceof SchedulerStateError, 'and a SchedulerStateError');
+  assert.ok(stateError instanceof Error, 'and an Error');
+  assert.equal(stateError.code, 'ERR_SCHEDULER_STATE');
+  let triggerError = null;
+  try {
+    new IntervalTrigger({ minutes: -1 });
+  } catch (error) {
+    triggerError = error;
+  }
+  assert.ok(triggerError instanceof SchedulerError, 'a bad IntervalTrigger throws a SchedulerError, got ' + triggerError);
+  assert.equal(typeof triggerError.code, 'string');
+  assert.match(triggerError.code, /^ERR_/);
+  return runs.length;
+}
+`;
+
+const esmConsumer = `// A plain ESM consumer of the installed tarball.
+import { createRequire } from 'node:module';
+import * as lib from 'timetable';
+import * as testing from 'timetable/testing';
+import { Scheduler, SchedulerError, IntervalTrigger } from 'timetable';
+import { VirtualClock } from 'timetable/testing';
+
+const require_assert = () => createRequire(import.meta.url)('node:assert/strict');
+${consumerBody}
+assert.equal(lib.Scheduler, Scheduler);
+assert.equal(lib.SchedulerError, SchedulerError);
+assert.equal(lib.IntervalTrigger, IntervalTrigger);
+assert.equal(testing.VirtualClock, VirtualClock);
+const entry = fileOf(import.meta.resolve('timetable'));
+assert.match(entry, /dist[\\\\/]index\\.js$/, 'import resolves to the ESM build');
+assert.match(fileOf(import.meta.resolve('timetable/testing')), /dist[\\\\/]testing[\\\\/]index\\.js$/);
+const runs = await check(lib, testing, entry);
+const { default: manifest } = await import('timetable/package.json', { with: { type: 'json' } });
+assert.equal(manifest.name, 'timetable');
+assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
+console.log('esm ok: ' + runs + ' runs');
+
+function fileOf(url) {
+  return decodeURIComponent(new URL(url).pathname);
+}
+`;
+
+const cjsConsumer = `// A plain CommonJS consumer of the installed tarball.
+'use strict';
+const require_assert = () => require('node:assert/strict');
+${consumerBody}
+const lib = require('timetable');
+const testing = require('timetable/testing');
+const entry = require.resolve('timetable');
+assert.match(entry, /dist[\\\\/]index\\.cjs$/, 'require resolves to the CJS build');
+assert.match(require.resolve('timetable/testing'), /dist[\\\\/]testing[\\\\/]index\\.cjs$/);
+const manifest = require('timetable/package.json');
+assert.equal(manifest.name, 'timetable');
+assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
+check(lib, testing, entry).then(
+  (runs) => console.log('cjs ok: ' + runs + ' runs'),
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
+`;
+
+/** Compiles under every module mode (ESM and CJS output alike): no top-level await, no import.meta. */
+const tsConsumer = `// A TypeScript consumer of the public types (type-checked only).
+import {
+  Scheduler,
+  SchedulerError,
+  IntervalTrigger,
+  type Job,
+  type JobContext,
+  type JobExecutedEvent,
+  type SchedulerErrorCode,
+  type SchedulerOptions,
+  type Trigger,
+  type TriggerSpec,
+} from 'timetable';
+import { VirtualClock } from 'timetable/testing';
+
+const clock = new VirtualClock('2026-01-01T00:00:00Z');
+const options: SchedulerOptions = { clock, timezone: 'Europe/Berlin' };
+const s: Scheduler = new Scheduler(options);
+const unsubscribe: () => void = s.on('job:executed', (e) => e.durationMs.toFixed());
+s.once('job:executed', (e: JobExecutedEvent) => e.jobId.toUpperCase());
+// @ts-expect-error: the event map is typed, so an unknown event name is refused
+s.on('no-such-event', () => undefined);
+// @ts-expect-error: and so is an unknown event field
+s.on('job:executed', (e) => e.noSuchField);
+
+function task(context: JobContext, ...rest: unknown[]): string {
+  const when: Date = context.scheduledRunTime;
+  const aborted: boolean = context.signal.aborted;
+  const owner: Scheduler = context.scheduler;
+  return \`\${context.job.id} \${when.toISOString()} \${aborted} \${owner.state} \${rest.length}\`;
+}
+
+const everyHour: Trigger = {
+  getNextFireTime: (previous: Date | null, now: Date): Date | null =>
+    new Date((previous ?? now).getTime() + 3_600_000),
+  toJSON: (): TriggerSpec => ({ type: 'every-hour' }),
+  toString: () => 'every-hour',
+};
+
+// @ts-expect-error: interval units are numbers
+new IntervalTrigger({ minutes: 'five' });
+
+export async function main(): Promise<number> {
+  const first: Job = await s.addJob(task, everyHour, { id: 'hourly', maxInstances: 1, coalesce: true });
+  await s.addJob(task, new IntervalTrigger({ minutes: 5 }), { args: [1, 'two', { three: null }] });
+  await s.addJob(task, { type: 'interval', seconds: 30 });
+  await s.start();
+  await clock.advance(60_000);
+  const jobs: Job[] = await s.getJobs();
+  const next: Date | null = first.nextRunTime;
+  await s.shutdown({ wait: true });
+  unsubscribe();
+  try {
+    await s.shutdown();
+  } catch (error) {
+    if (error instanceof SchedulerError) {
+      const code: SchedulerErrorCode = error.code;
+      return code.length;
+    }
+  }
+  return jobs.length + (next?.getTime() ?? 0);
+}
+`;
+
+/** One TypeScript consumer setup per resolution mode. */
+const tsModes = [
+  { name: 'node16, ESM ("type": "module")', dir: 'ts-node16-esm', type: 'module', module: 'node16', moduleResolution: 'node16' },
+  { name: 'node16, CJS ("type": "commonjs")', dir: 'ts-node16-cjs', type: 'commonjs', module: 'node16', moduleResolution: 'node16' },
+  { name: 'bundler', dir: 'ts-bundler', type: 'module', module: 'esnext', moduleResolution: 'bundler' },
+  // node10 is what `typesVersions` is for: old setups that ignore `exports`.
+  { name: 'node10 (typesVersions)', dir: 'ts-node10', type: 'commonjs', module: 'commonjs', moduleResolution: 'node10' },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  if (!existsSync(join(root, 'dist'))) {
+    report('dist/ exists', false, 'dist/ is missing: run `npm run build` first');
+    return;
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'timetable-package-'));
+  const cleanup = () => {
+    if (!keepTmp) return rm(tmp, { recursive: true, force: true });
+    console.log(`(kept ${tmp})`);
+  };
+  process.once('SIGINT', async () => {
+    await cleanup();
+    process.exit(130);
+  });
+  try {
+    await checks(tmp);
+  } finally {
+    await cleanup();
+    console.log(`(package checks took ${((Date.now() - started) / 1000).toFixed(1)} s, install mode: ${installMode})`);
+  }
+}
+
+async function checks(tmp) {
+  // 1. Pack.
+  const packDir = join(tmp, 'pack');
+  await mkdir(packDir);
+  const pack = await npm(['pack', '--json', '--pack-destination', packDir]);
+  let packed;
+  try {
+    packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
+  } catch {
+    packed = undefined;
+  }
+  report('npm pack', pack.code === 0 && packed !== undefined, pack.code === 0 && packed ? '' : pack.output);
+  if (pack.code !== 0 || packed === undefined) return;
+  const tarball = join(packDir, packed.filename);
+
+  // 2. Contents.
+  const files = new Set(packed.files.map((file) => file.path));
+  const missing = manifestTargets(pkg).filter((target) => target !== 'package.json' && !files.has(target));
+  const stray = [...files].filter((file) => /^(src|test|examples|bench|docs|\.ci)\//.test(file) || /\.tgz$/.test(file));
+  const problems = [
+    ...missing.map((file) => `missing: ${file} (named in package.json, not in the tarball)`),
+    ...stray.map((file) => `unexpected: ${file}`),
+    ...(files.has('LICENSE') ? [] : ['missing: LICENSE']),
+  ];
+  report(`tarball contents (${files.size} files, ${(packed.size / 1024).toFixed(0)} kB)`, problems.length === 0, problems.join('\n'));
+
+  // 3. Consumer project.
+  const consumer = join(tmp, 'consumer');
+  const installed = join(consumer, 'node_modules', 'timetable');
+  await mkdir(installed, { recursive: true });
+  await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
+  const install = await installInto(consumer, tarball);
+  report(`install the tarball in a fresh project (${installMode})`, install.ok, install.output);
+  if (!install.ok) return;
+
+  await writeFile(join(consumer, 'esm.mjs'), esmConsumer);
+  await writeFile(join(consumer, 'cjs.cjs'), cjsConsumer);
+  for (const mode of tsModes) {
+    const dir = join(consumer, mode.dir);
+    await mkdir(dir);
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: mode.dir, private: true, type: mode.type }));
+    await writeFile(join(dir, 'index.ts'), tsConsumer);
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            lib: ['ES2022'],
+            module: mode.module,
+            moduleResolution: mode.moduleResolution,
+            types: ['node'],
+            strict: true,
+            exactOptionalPropertyTypes: true,
+            noUncheckedIndexedAccess: true,
+            // Check the shipped .d.ts files too, not only their use.
+            skipLibCheck: false,
+            noEmit: true,
+          },
+          files: ['index.ts'],
+        },
+        null,
+        2,
+      ),
+    );
+  }
+
+  // 4. The independent checks, in parallel; reported in a fixed order.
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const jobs = [
+    ['ESM consumer: import timetable, timetable/testing, timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
+    ['CJS consumer: require timetable, timetable/testing, timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
+    ...tsModes.map((mode) => [
+      `TypeScript consumer type-checks: moduleResolution ${mode.name}`,
+      run(process.execPath, [tsc, '-p', join(consumer, mode.dir), '--pretty', 'false'], { cwd: consumer }),
+    ]),
+    // The tarball just packed, i.e. what `publint` on the repo would pack and lint.
+    ['publint --strict', runBin('publint', 'publint', ['run', tarball, '--strict'])],
+    // Default (strict) profile: the package is dual, so every resolution mode must find types of
+    // the right module format. --no-definitely-typed: it ships its own types, nothing to fetch.
+    ['@arethetypeswrong/cli', runBin('@arethetypeswrong/cli', 'attw', [tarball, '--no-definitely-typed', '--format', 'table-flipped', '--no-emoji'])],
+  ];
+  const outcomes = await Promise.all(jobs.map(([, promise]) => promise));
+  jobs.forEach(([name], index) => {
+    const { code, output } = outcomes[index];
+    report(name, code === 0, code === 0 ? '' : output);
+  });
+}
+
+/** Puts the tarball and its declared dependencies into `consumer/node_modules`. */
+async function installInto(consumer, tarball) {
+  const modules = join(consumer, 'node_modules');
+  if (installMode === 'npm') {
+    const result = await npm(['install', tarball, '--no-audit', '--no-fund', '--no-package-lock', '--prefer-offline'], { cwd: consumer });
+    if (result.code !== 0) return { ok: false, output: result.output };
+  } else {
+    const result = await run('tar', ['-xzf', tarball, '-C', join(modules, 'timetable'), '--strip-components=1']);
+    if (result.code !== 0) return { ok: false, output: result.output };
+    const manifest = JSON.parse(await readFile(join(modules, 'timetable', 'package.json'), 'utf8'));
+    const missing = [];
+    // Only what the packed manifest declares: an undeclared import then fails to resolve. The
+    // links' real paths are in the repo's node_modules, so their own dependencies resolve there.
+    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+      const target = join(root, 'node_modules', name);
+      if (!existsSync(target)) {
+        missing.push(`${name} is a dependency but is not installed in the repo (run npm ci)`);
+        continue;
+      }
+      await mkdir(dirname(join(modules, name)), { recursive: true });
+      await symlink(target, join(modules, name), 'junction');
+    }
+    if (missing.length) return { ok: false, output: missing.join('\n') };
+  }
+  // What a TypeScript user has anyway; @types of the dependencies are deliberately not added.
+  await mkdir(join(modules, '@types'), { recursive: true });
+  await symlink(join(root, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'junction');
+  return { ok: true, output: '' };
+}
+
+try {
+  await main();
+} catch (error) {
+  report('package checks ran to the end', false, error?.stack ?? error);
+}
+console.log(`package checks: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
