@@ -7,6 +7,7 @@ import type { Clock, ClockTimer } from '../clock/clock.js';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
 import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
+import { Fifo } from '../internal/fifo.js';
 
 /** The longest delay a timer may be armed with; longer timeouts are armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -48,7 +49,7 @@ export class PromiseExecutor implements Executor {
   readonly concurrency: number;
   #clock: Clock | null = null;
   #accepting = false;
-  readonly #queue: Queued[] = [];
+  readonly #queue = new Fifo<Queued>();
   readonly #running = new Set<Active>();
   #drainWaiters: (() => void)[] = [];
   #pumpScheduled = false;
@@ -118,7 +119,7 @@ export class PromiseExecutor implements Executor {
     this.#accepting = false;
     if (!wait) {
       const checkedAt = this.#now();
-      for (const queued of this.#queue.splice(0)) queued.resolve({ status: 'cancelled', checkedAt });
+      for (const queued of this.#queue.drain()) queued.resolve({ status: 'cancelled', checkedAt });
       for (const active of this.#running) {
         this.#clearTimer(active);
         abortQuietly(active.request, new JobCancelledError(active.request.jobId));

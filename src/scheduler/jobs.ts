@@ -20,6 +20,8 @@ import type { Runner } from './runner.js';
 
 /** How often a change is retried when another writer changed the job in between. */
 const MAX_RETRIES = 5;
+/** Store errors that mean "the job changed under us": read it again and retry. */
+const RETRYABLE = new Set(['ERR_CONCURRENT_MODIFICATION', 'ERR_JOB_NOT_FOUND', 'ERR_CONFLICTING_ID']);
 
 interface Located {
   record: JobRecord;
@@ -35,9 +37,12 @@ export class JobOperations {
     private readonly ctx: SchedulerContext,
     private readonly runner: Runner,
     private readonly loop: SchedulingLoop,
+    /** The start or shutdown in progress, if any: job calls wait for it to end. */
+    private readonly transition: () => Promise<void> | undefined,
   ) {}
 
   async add(task: unknown, trigger: unknown, options: unknown): Promise<Job> {
+    await this.transition();
     const job = buildNewJob(this.ctx, task, trigger, options);
     const { record } = job;
     if (this.ctx.state === 'stopped') {
@@ -53,16 +58,28 @@ export class JobOperations {
   /** Writes a validated job to its store (replacing an existing one if asked). */
   async write(job: NewJob): Promise<void> {
     const { record, store } = job;
-    const existing = await this.find(record.id);
-    if (existing && !job.replaceExisting) throw new ConflictingIdError(record.id);
-    await this.#withInline(record.id, job.inline, async () => {
-      if (existing && existing.store === store) {
-        await this.ctx.store(store).updateJob({ ...record, version: existing.record.version + 1 });
-      } else {
-        if (existing) await this.ctx.store(existing.store).removeJob(record.id);
-        await this.ctx.store(store).addJob(record);
+    let existing: Located | undefined;
+    for (let attempt = 1; ; attempt++) {
+      existing = await this.find(record.id);
+      if (existing && !job.replaceExisting) throw new ConflictingIdError(record.id);
+      const found = existing;
+      try {
+        await this.#withInline(record.id, job.inline, async () => {
+          if (found && found.store === store) {
+            await this.ctx.store(store).updateJob({ ...record, version: found.record.version + 1 });
+          } else {
+            if (found) await this.ctx.store(found.store).removeJob(record.id);
+            await this.ctx.store(store).addJob(record);
+          }
+        });
+        break;
+      } catch (error) {
+        // The job being replaced moved on meanwhile (a run advanced it, or it finished): look again.
+        if (!job.replaceExisting || attempt >= MAX_RETRIES || !RETRYABLE.has((error as { code?: string }).code ?? '')) {
+          throw error;
+        }
       }
-    });
+    }
     if (existing) this.ctx.emit('job:removed', { jobId: record.id, store: existing.store, reason: 'replaced' });
     this.ctx.emit('job:added', { jobId: record.id, store });
     this.loop.wakeup();
@@ -94,6 +111,7 @@ export class JobOperations {
   }
 
   async remove(id: string, reason: 'removed' | 'finished' = 'removed'): Promise<void> {
+    await this.transition();
     if (this.ctx.state === 'stopped') {
       if (!this.pending.delete(id)) throw new JobNotFoundError(id);
       return;
@@ -105,6 +123,7 @@ export class JobOperations {
   }
 
   async removeAll(alias: string | undefined): Promise<void> {
+    await this.transition();
     const aliases = alias === undefined ? [...this.ctx.stores.keys()] : [(this.ctx.store(alias), alias)];
     for (const [id, job] of this.pending) if (aliases.includes(job.store)) this.pending.delete(id);
     if (this.ctx.state !== 'stopped') {
@@ -118,6 +137,7 @@ export class JobOperations {
   }
 
   async get(id: string): Promise<Job | undefined> {
+    await this.transition();
     if (this.ctx.state === 'stopped') {
       const job = this.pending.get(id);
       return job && this.ctx.toJob(job.record, job.store, true);
@@ -128,6 +148,7 @@ export class JobOperations {
 
   /** Jobs by next run time, paused last (pending jobs while stopped). */
   async list(alias: string | undefined): Promise<Job[]> {
+    await this.transition();
     if (alias !== undefined) this.ctx.store(alias);
     if (this.ctx.state === 'stopped') {
       return [...this.pending.values()]
@@ -145,6 +166,7 @@ export class JobOperations {
 
   /** Runs a job now, outside its schedule; the schedule is not changed. */
   async runNow(id: string): Promise<void> {
+    await this.transition();
     const found = await this.#require(id);
     const fn = this.ctx.taskOf(found.record);
     const now = this.ctx.clock.now();
@@ -175,6 +197,7 @@ export class JobOperations {
     change: (record: JobRecord, persistent: boolean) => { record: JobRecord; inline?: TaskFunction | null | undefined },
     explicitNextRunTime?: boolean,
   ): Promise<Job> {
+    await this.transition();
     if (this.ctx.state === 'stopped') {
       const job = this.pending.get(id);
       if (!job) throw new JobNotFoundError(id);

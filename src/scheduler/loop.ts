@@ -57,6 +57,8 @@ export class SchedulingLoop {
       this.#timer = null;
       this.#busy = this.#pass().finally(() => {
         this.#busy = null;
+        // A wakeup that came after the pass made its timer decision must not be lost.
+        if (this.#again && this.ctx.state === 'running') this.#arm(0);
       });
     }, delay);
   }
@@ -94,11 +96,10 @@ export class SchedulingLoop {
           const release = this.#processJob(record, alias, now);
           if (release) releases.push(release);
         }
-        if (releases.length > 0) await store.releaseJobs(this.ctx.identity, releases);
-        for (const release of releases) {
-          if (release.nextRunTime !== null) continue;
-          this.ctx.inlineTasks.delete(release.id);
-          this.ctx.emit('job:removed', { jobId: release.id, store: alias, reason: 'finished' });
+        const removed = releases.length > 0 ? await store.releaseJobs(this.ctx.identity, releases) : [];
+        for (const id of removed) {
+          this.ctx.inlineTasks.delete(id);
+          this.ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });
         }
       } while (batch.length === BATCH && this.ctx.state === 'running');
       return true;
@@ -119,11 +120,16 @@ export class SchedulingLoop {
     if (acquiredRunTime === null) return null;
     let plan;
     let fn;
-    let trigger;
+    let delay = 0;
     try {
-      trigger = this.ctx.triggerOf(record);
+      const trigger = this.ctx.triggerOf(record);
       fn = this.ctx.taskOf(record);
       plan = planDueRuns(trigger, Date.parse(acquiredRunTime), now, gracePeriod(record), record.coalesce);
+      const jitter = record.jitter ?? trigger.jitter ?? null;
+      if (plan.runs.length > 0 && typeof jitter === 'number' && jitter > 0) {
+        const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
+        delay = jitterDelay(jitter * 1000, now, plan.nextRunTime, end);
+      }
     } catch (error) {
       this.ctx.log('error', `job ${JSON.stringify(record.id)} cannot run and is left as it is`, error);
       this.ctx.emit('job:invalid', { jobId: record.id, store, error });
@@ -137,14 +143,7 @@ export class SchedulingLoop {
       const when = new Date(slot);
       this.ctx.emit('job:missed', { jobId: record.id, store, scheduledRunTime: when, scheduledRunTimes: [when] });
     }
-    if (plan.runs.length > 0) {
-      const jitter = record.jitter ?? trigger.jitter ?? null;
-      const delay =
-        jitter === null || jitter <= 0
-          ? 0
-          : jitterDelay(jitter * 1000, now, plan.nextRunTime, trigger.endDate?.getTime() ?? null);
-      this.runner.submit(record, store, fn, plan.runs, delay);
-    }
+    if (plan.runs.length > 0) this.runner.submit(record, store, fn, plan.runs, delay);
     return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : toIso(plan.nextRunTime) };
   }
 

@@ -7,12 +7,15 @@
  */
 import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
-import type { RunOutcome } from '../executors/executor.js';
+import type { Executor, RunOutcome, RunRequest } from '../executors/executor.js';
 import type { JobRecord } from '../stores/job-store.js';
 import type { JsonValue } from '../triggers/trigger.js';
 import type { SchedulerContext } from './context.js';
 import type { JobContext, TaskFunction } from './job.js';
 import type { PlannedRun } from './plan.js';
+
+/** Longest timer Node accepts. */
+const MAX_TIMER = 2 ** 31 - 1;
 
 interface JitterWait {
   timer: ClockTimer;
@@ -43,7 +46,9 @@ export class Runner {
       return false;
     }
     this.#instances.set(record.id, running + 1);
-    const batch = this.#runBatch(record, store, fn, runs, delayMs).finally(() => {
+    const batch = this.#runBatch(record, store, fn, runs, delayMs)
+      .catch((error: unknown) => this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error))
+      .finally(() => {
       const left = this.inFlight(record.id) - 1;
       if (left > 0) this.#instances.set(record.id, left);
       else this.#instances.delete(record.id);
@@ -56,7 +61,7 @@ export class Runner {
   /** Cancels every run still waiting for its jitter delay. */
   cancelWaits(): void {
     for (const wait of this.#waits) {
-      this.ctx.clock.clearTimeout(wait.timer);
+      if (wait.timer !== null) this.ctx.clock.clearTimeout(wait.timer);
       wait.resolve(false);
     }
     this.#waits.clear();
@@ -90,7 +95,7 @@ export class Runner {
         scheduler: this.ctx.scheduler,
       };
       this.#emitRun('job:submitted', record, store, run);
-      const outcome = await executor.submit({
+      const outcome = await this.#submit(executor, {
         jobId: record.id,
         task: record.task,
         args: record.args,
@@ -102,6 +107,16 @@ export class Runner {
         timeoutMs: record.timeout === null ? null : record.timeout * 1000,
       });
       this.#report(record, store, run, outcome);
+    }
+  }
+
+  /** An executor must never reject; one that does is reported as the run's error. */
+  async #submit(executor: Executor, request: RunRequest): Promise<RunOutcome> {
+    try {
+      return await executor.submit(request);
+    } catch (error) {
+      const now = this.ctx.clock.now();
+      return { status: 'error', error, startedAt: now, finishedAt: now };
     }
   }
 
@@ -151,16 +166,23 @@ export class Runner {
     };
   }
 
+  /** Waits `delayMs` in steps no timer can overflow (2^31-1 ms); `false` if cancelled. */
   #wait(delayMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const wait: JitterWait = {
-        timer: this.ctx.clock.setTimeout(() => {
+      const wait: JitterWait = { timer: null, resolve };
+      let left = delayMs;
+      const step = (): void => {
+        if (left <= 0) {
           this.#waits.delete(wait);
           resolve(true);
-        }, delayMs),
-        resolve,
+          return;
+        }
+        const chunk = Math.min(left, MAX_TIMER);
+        left -= chunk;
+        wait.timer = this.ctx.clock.setTimeout(step, chunk);
       };
       this.#waits.add(wait);
+      step();
     });
   }
 }

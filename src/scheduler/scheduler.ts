@@ -48,8 +48,8 @@ export class Scheduler {
   readonly #runner: Runner;
   readonly #loop: SchedulingLoop;
   readonly #jobs: JobOperations;
-  /** A start or shutdown in progress; another one is refused meanwhile. */
-  #transition: string | null = null;
+  /** A start or shutdown in progress: another one is refused, job calls wait for it. */
+  #transition: { name: string; done: Promise<void> } | null = null;
 
   /**
    * @param options - every part has a default: a memory store, a promise executor, the system
@@ -73,7 +73,7 @@ export class Scheduler {
     for (const [name, fn] of Object.entries(given.tasks ?? {})) this.registerTask(name, fn);
     this.#runner = new Runner(this.#ctx);
     this.#loop = new SchedulingLoop(this.#ctx, this.#runner);
-    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop);
+    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#transition?.done);
   }
 
   /** `'stopped'`, `'running'` or `'paused'` (started, but not running jobs). */
@@ -209,27 +209,26 @@ export class Scheduler {
     const given = checkOptions(options, 'options', ['paused']);
     const paused = given.paused === undefined ? false : checkBoolean(given.paused, 'options.paused');
     if (this.#ctx.state !== 'stopped' || this.#transition) {
-      throw new SchedulerStateError(this.#transition ?? this.#ctx.state, 'The scheduler is already running');
+      throw new SchedulerStateError(this.#transition?.name ?? this.#ctx.state, 'The scheduler is already running');
     }
-    this.#transition = 'starting';
-    const started: Array<{ shutdown: () => Promise<void> }> = [];
-    try {
-      for (const [alias, executor] of this.#ctx.executors) {
-        await executor.start?.({ alias, clock: this.#ctx.clock });
-        started.push({ shutdown: () => executor.shutdown({ wait: false }) });
+    await this.#transitionTo('starting', async () => {
+      const started: Array<() => Promise<void>> = [];
+      try {
+        for (const [alias, executor] of this.#ctx.executors) {
+          await executor.start?.({ alias, clock: this.#ctx.clock });
+          started.push(() => executor.shutdown({ wait: false }));
+        }
+        for (const [alias, store] of this.#ctx.stores) {
+          await store.start?.({ alias });
+          started.push(async () => store.shutdown?.());
+        }
+        await this.#writePending();
+      } catch (error) {
+        for (const shutdown of started.reverse()) await shutdown().catch(() => undefined);
+        throw error;
       }
-      for (const [alias, store] of this.#ctx.stores) {
-        await store.start?.({ alias });
-        started.push({ shutdown: async () => store.shutdown?.() });
-      }
-      await this.#writePending();
-    } catch (error) {
-      for (const part of started.reverse()) await part.shutdown().catch(() => undefined);
-      throw error;
-    } finally {
-      this.#transition = null;
-    }
-    this.#ctx.state = paused ? 'paused' : 'running';
+      this.#ctx.state = paused ? 'paused' : 'running';
+    });
     this.#ctx.emit('scheduler:started', {});
     this.#loop.wakeup();
   }
@@ -243,20 +242,25 @@ export class Scheduler {
     const given = checkOptions(options, 'options', ['wait']);
     const wait = given.wait === undefined ? true : checkBoolean(given.wait, 'options.wait');
     if (this.#ctx.state === 'stopped' || this.#transition) {
-      throw new SchedulerStateError(this.#transition ?? this.#ctx.state, 'The scheduler is not running');
+      throw new SchedulerStateError(this.#transition?.name ?? this.#ctx.state, 'The scheduler is not running');
     }
-    this.#transition = 'stopping';
     try {
-      this.#ctx.state = 'stopped';
-      await this.#loop.stop();
-      this.#runner.cancelWaits();
-      await Promise.all([...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait })));
-      if (wait) await this.#runner.drain();
-      for (const store of this.#ctx.stores.values()) await store.shutdown?.();
+      await this.#transitionTo('stopping', async () => {
+        this.#ctx.state = 'stopped';
+        await this.#loop.stop();
+        // Runs still waiting out their jitter have not started: they are cancelled either way
+        // (a graceful shutdown must not wait up to `jitter` seconds). Started runs, including the
+        // rest of a coalesce 'all' batch, finish first when waiting.
+        this.#runner.cancelWaits();
+        if (wait) await this.#runner.drain();
+        const executors = [...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait }));
+        const stores = [...this.#ctx.stores.values()].map(async (store) => store.shutdown?.());
+        const failed = (await Promise.allSettled([...executors, ...stores])).find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      });
     } finally {
-      this.#transition = null;
+      this.#ctx.emit('scheduler:shutdown', {});
     }
-    this.#ctx.emit('scheduler:shutdown', {});
   }
 
   /**
@@ -264,8 +268,8 @@ export class Scheduler {
    * scheduling. SIGINT and SIGTERM shut it down gracefully (waiting for running jobs).
    */
   async run(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.once('scheduler:shutdown', () => resolve()));
     await this.start();
+    const stopped = new Promise<void>((resolve) => this.once('scheduler:shutdown', () => resolve()));
     const onSignal = (): void => {
       if (this.#ctx.state !== 'stopped' && !this.#transition) {
         this.shutdown().catch((error: unknown) => this.#ctx.log('error', 'shutdown failed', error));
@@ -308,20 +312,32 @@ export class Scheduler {
   async addJobStore(store: JobStore, alias: string): Promise<void> {
     checkString(alias, 'alias');
     checkStore(store, 'store');
+    await this.#transition?.done;
     if (this.#ctx.stores.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
-    if (this.#ctx.state !== 'stopped') await store.start?.({ alias });
+    // Claim the alias before the await, so two concurrent calls cannot both pass the check.
     this.#ctx.stores.set(alias, store);
+    try {
+      if (this.#ctx.state !== 'stopped') await store.start?.({ alias });
+    } catch (error) {
+      this.#ctx.stores.delete(alias);
+      throw error;
+    }
     this.#ctx.emit('store:added', { alias });
     this.#loop.wakeup();
   }
 
   /** Removes a job store (and drops pending jobs meant for it); its jobs are no longer run. */
   async removeJobStore(alias: string): Promise<void> {
+    await this.#transition?.done;
     const store = this.#ctx.stores.get(alias);
     if (!store) throw new StoreNotFoundError(alias);
     this.#ctx.stores.delete(alias);
     for (const [id, job] of this.#jobs.pending) if (job.store === alias) this.#jobs.pending.delete(id);
-    if (this.#ctx.state !== 'stopped') await store.shutdown?.();
+    if (this.#ctx.state !== 'stopped') {
+      // Inline functions of its jobs would otherwise stay referenced forever.
+      if (!store.persistent) for (const record of await store.getJobs()) this.#ctx.inlineTasks.delete(record.id);
+      await store.shutdown?.();
+    }
     this.#ctx.emit('store:removed', { alias });
   }
 
@@ -329,14 +345,21 @@ export class Scheduler {
   async addExecutor(executor: Executor, alias: string): Promise<void> {
     checkString(alias, 'alias');
     checkExecutor(executor, 'executor');
+    await this.#transition?.done;
     if (this.#ctx.executors.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
-    if (this.#ctx.state !== 'stopped') await executor.start?.({ alias, clock: this.#ctx.clock });
     this.#ctx.executors.set(alias, executor);
+    try {
+      if (this.#ctx.state !== 'stopped') await executor.start?.({ alias, clock: this.#ctx.clock });
+    } catch (error) {
+      this.#ctx.executors.delete(alias);
+      throw error;
+    }
     this.#ctx.emit('executor:added', { alias });
   }
 
   /** Removes an executor, waiting for its running jobs when the scheduler is started. */
   async removeExecutor(alias: string): Promise<void> {
+    await this.#transition?.done;
     const executor = this.#ctx.executors.get(alias);
     if (!executor) throw new ExecutorNotFoundError(alias);
     this.#ctx.executors.delete(alias);
@@ -357,6 +380,17 @@ export class Scheduler {
   /** Unsubscribes a listener added with `on` or `once`. */
   off<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): void {
     this.#ctx.events.off(name, listener);
+  }
+
+  /** Runs a start or shutdown step; job calls made meanwhile wait until it has ended. */
+  async #transitionTo(name: string, step: () => Promise<void>): Promise<void> {
+    const done = step();
+    this.#transition = { name, done: done.then(() => undefined, () => undefined) };
+    try {
+      await done;
+    } finally {
+      this.#transition = null;
+    }
   }
 
   /** Writes the pending jobs, after checking that none of their ids is taken. */

@@ -157,6 +157,8 @@ export interface JobStore {
    * Ends leases held by `owner`: moves each job to its new next run time or removes it. A
    * release whose lease is no longer held by `owner`, or whose job changed its `nextRunTime`
    * since it was acquired, leaves the stored job as it is.
+   *
+   * @returns the ids of the jobs this call removed (so the scheduler reports exactly those)
    */
-  releaseJobs(owner: string, releases: JobRelease[]): Promise<void>;
+  releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]>;
 }

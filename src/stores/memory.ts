@@ -177,7 +177,8 @@ export class MemoryJobStore implements JobStore {
    * job changed its `nextRunTime` since it was acquired, leaves the stored job as it is. A lease
    * that expired but was not yet taken back by an `acquireDueJobs` call is still held.
    */
-  async releaseJobs(owner: string, releases: JobRelease[]): Promise<void> {
+  async releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
+    const removed: string[] = [];
     for (const release of releases) {
       const lease = this.#leases.get(release.id);
       if (lease === undefined || lease.owner !== owner) continue;
@@ -189,6 +190,7 @@ export class MemoryJobStore implements JobStore {
         this.#enqueue(release.id, stored.timeMs);
       } else if (release.nextRunTime === null) {
         this.#entries.delete(release.id);
+        removed.push(release.id);
       } else {
         const record = {
           ...stored.record,
@@ -200,6 +202,7 @@ export class MemoryJobStore implements JobStore {
         this.#enqueue(release.id, entry.timeMs);
       }
     }
+    return removed;
   }
 
   /** Puts an unleased job into the queue at `timeMs`, or takes it out when paused (`null`). */

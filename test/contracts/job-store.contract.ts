@@ -257,7 +257,8 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
           makeRecord({ id: 'b', nextRunTime: T1 }),
         );
         await acquire(T0, 'A');
-        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        const removed = await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(removed).toStrictEqual(['a']);
         expect(await store.getJob('a')).toBeUndefined();
         expect(ids(await store.getJobs())).toStrictEqual(['b']);
       });
@@ -272,10 +273,11 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
         const moved = makeRecord({ id: 'r', nextRunTime: T2, version: 2 });
         await store.updateJob(paused);
         await store.updateJob(moved);
-        await store.releaseJobs('A', [
+        const removed = await store.releaseJobs('A', [
           { id: 'p', acquiredRunTime: T0, nextRunTime: T1 },
           { id: 'r', acquiredRunTime: T0, nextRunTime: null },
         ]);
+        expect(removed).toStrictEqual([]);
         expect(await store.getJobs()).toStrictEqual([moved, paused]);
         expect(ms(await store.getNextRunTime())).toBe(ms(T2));
         // Both leases are gone: resuming p makes it due for anyone at once.
@@ -298,11 +300,12 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
         const idle = makeRecord({ id: 'idle', nextRunTime: T3 });
         await add(a, idle);
         await acquire(T0, 'A');
-        await store.releaseJobs('B', [
+        const removed = await store.releaseJobs('B', [
           { id: 'a', acquiredRunTime: T0, nextRunTime: null },
           { id: 'idle', acquiredRunTime: T3, nextRunTime: LATER },
           { id: 'ghost', acquiredRunTime: T0, nextRunTime: T1 },
         ]);
+        expect(removed).toStrictEqual([]);
         expect(await store.getJobs()).toStrictEqual([a, idle]);
         expect(await acquire(T0_30, 'B')).toStrictEqual([]);
         expect(ms(await store.getNextRunTime())).toBe(ms(T1)); // A's lease expiry
@@ -325,7 +328,7 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
         await store.removeJob('a');
         const fresh = makeRecord({ id: 'a', name: 'fresh', nextRunTime: T0 });
         await add(fresh);
-        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }]);
+        expect(await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null }])).toStrictEqual([]);
         expect(await store.getJob('a')).toStrictEqual(fresh);
         expect(await acquire(T0, 'B')).toStrictEqual([fresh]);
       });
