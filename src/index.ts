@@ -33,7 +33,16 @@ export type { JobStore, JobRecord, JobRelease, JobStoreContext, CoalescePolicy }
 
 export { PromiseExecutor } from './executors/promise.js';
 export type { PromiseExecutorOptions } from './executors/promise.js';
-export type { Executor, ExecutorContext, RunRequest, RunOutcome } from './executors/executor.js';
+export type {
+  Executor,
+  ExecutorContext,
+  RunRequest,
+  RunOutcome,
+  RunSucceeded,
+  RunFailed,
+  RunTimedOut,
+  RunNotStarted,
+} from './executors/executor.js';
 
 export { SystemClock } from './clock/clock.js';
 export type { Clock, ClockTimer } from './clock/clock.js';

@@ -37,13 +37,50 @@ export interface RunRequest {
   readonly timeoutMs: number | null;
 }
 
+/** The task returned (or its promise resolved). */
+export interface RunSucceeded {
+  /** Discriminant. */
+  readonly status: 'success';
+  /** What the task returned, awaited. */
+  readonly returnValue: unknown;
+  /** When the task was called (epoch ms). */
+  readonly startedAt: number;
+  /** When it settled (epoch ms). */
+  readonly finishedAt: number;
+}
+
+/** The task threw (or its promise rejected). */
+export interface RunFailed {
+  /** Discriminant. */
+  readonly status: 'error';
+  /** What the task threw. */
+  readonly error: unknown;
+  /** When the task was called (epoch ms). */
+  readonly startedAt: number;
+  /** When it settled (epoch ms). */
+  readonly finishedAt: number;
+}
+
+/** The task ran longer than its `timeoutMs`; its signal was aborted. */
+export interface RunTimedOut {
+  /** Discriminant. */
+  readonly status: 'timeout';
+  /** When the task was called (epoch ms). */
+  readonly startedAt: number;
+  /** When the timeout fired (epoch ms). */
+  readonly finishedAt: number;
+}
+
+/** The run was not started: its deadline had passed, or the executor was shut down. */
+export interface RunNotStarted {
+  /** `'missed'`: past its deadline; `'cancelled'`: dropped by a shutdown. */
+  readonly status: 'missed' | 'cancelled';
+  /** When the executor decided (epoch ms). */
+  readonly checkedAt: number;
+}
+
 /** How a run ended. Times are epoch milliseconds from the executor's clock. */
-export type RunOutcome =
-  | { readonly status: 'success'; readonly returnValue: unknown; readonly startedAt: number; readonly finishedAt: number }
-  | { readonly status: 'error'; readonly error: unknown; readonly startedAt: number; readonly finishedAt: number }
-  | { readonly status: 'timeout'; readonly startedAt: number; readonly finishedAt: number }
-  | { readonly status: 'missed'; readonly checkedAt: number }
-  | { readonly status: 'cancelled'; readonly checkedAt: number };
+export type RunOutcome = RunSucceeded | RunFailed | RunTimedOut | RunNotStarted;
 
 /** Context an executor receives when the scheduler starts it. */
 export interface ExecutorContext {

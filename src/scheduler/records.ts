@@ -19,6 +19,11 @@ import {
 import type { JobRecord } from '../stores/job-store.js';
 import { toEpochMs, toIso } from '../triggers/dates.js';
 import type { JsonValue, Trigger, TriggerSpec } from '../triggers/trigger.js';
+import { DateTrigger } from '../triggers/date.js';
+import { IntervalTrigger } from '../triggers/interval.js';
+import { CronTrigger } from '../triggers/cron/cron-trigger.js';
+import { CalendarIntervalTrigger } from '../triggers/calendar-interval.js';
+import { AndTrigger, OrTrigger } from '../triggers/combining.js';
 import type { SchedulerContext } from './context.js';
 import type { AddJobOptions, JobChanges, TaskFunction } from './job.js';
 import { checkCoalesce } from './options.js';
@@ -63,22 +68,45 @@ export function resolveTask(ctx: SchedulerContext, task: unknown, persistent: bo
   return { name, inline: task as TaskFunction };
 }
 
+/** Built-in trigger classes: the scheduler may rebuild these from their spec. */
+const BUILT_IN: readonly (abstract new (...args: never[]) => Trigger)[] = [
+  DateTrigger, IntervalTrigger, CronTrigger, CalendarIntervalTrigger, AndTrigger, OrTrigger,
+];
+/** Built-in types that keep zone tables: rebuilt so all jobs share the registry's tables. */
+const ZONED_TYPES = new Set(['cron', 'calendarinterval', 'and', 'or']);
+
 /** Builds a trigger from any accepted input and checks that its spec can be stored. */
 export function resolveTrigger(
   ctx: SchedulerContext,
   input: unknown,
   persistent: boolean,
 ): { trigger: Trigger; spec: TriggerSpec } {
-  const trigger = ctx.triggers.resolve(input, { timezone: ctx.timezone, now: new Date(ctx.clock.now()) });
-  const spec = trigger.toJSON();
+  const defaults = { timezone: ctx.timezone, now: new Date(ctx.clock.now()) };
+  let trigger = ctx.triggers.resolve(input, defaults);
+  let spec = trigger.toJSON();
   if (!isPlainObject(spec) || typeof spec.type !== 'string') {
     throw new InvalidTriggerError('toJSON()', spec, 'a trigger must return a { type, ... } object');
   }
   checkJson(spec, 'trigger.toJSON()', (field, value, expected) => new InvalidTriggerError(field, value, expected));
-  if (persistent && !ctx.triggers.has(spec.type)) {
-    throw new SerializationError(
-      `Trigger type ${JSON.stringify(spec.type)} is not registered: call registerTriggerType to store it persistently`,
-    );
+  if (trigger !== input || !BUILT_IN.some((type) => trigger instanceof type)) {
+    // A spec or string was built by the registry already; a custom trigger is used as given.
+  } else if (spec.timezone === undefined || ZONED_TYPES.has(spec.type)) {
+    // A built-in instance without its own zone takes the scheduler's (SPEC §2), and cron-like
+    // triggers share the registry's zone tables instead of building their own.
+    trigger = ctx.triggers.fromJSON(spec, defaults);
+    spec = trigger.toJSON();
+  }
+  if (persistent) {
+    // Storable means the registry can rebuild it, nested children of and/or included.
+    try {
+      ctx.triggers.fromJSON(spec, defaults);
+    } catch (error) {
+      throw new SerializationError(
+        `Trigger ${JSON.stringify(spec.type)} cannot be rebuilt from its JSON spec: register its type with ` +
+          `registerTriggerType to store it persistently`,
+        { cause: error },
+      );
+    }
   }
   ctx.rememberTrigger(spec, trigger);
   return { trigger, spec };

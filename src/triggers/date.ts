@@ -15,6 +15,7 @@ import {
   triggerFail,
   type DateInput,
 } from './dates.js';
+import { nextFireTimes } from './preview.js';
 
 /** Options of {@link DateTrigger}. */
 export interface DateTriggerOptions {
@@ -70,6 +71,16 @@ export class DateTrigger implements Trigger {
   getNextFireTime(previousFireTime: Date | null, now: Date): Date | null {
     void now;
     return previousFireTime === null ? new Date(this.#runMs) : null;
+  }
+
+  /**
+   * The next `count` fire times from `from` (default: now), for previews.
+   *
+   * @param count - how many, a whole number >= 0
+   * @param from - where to start
+   */
+  nextFireTimes(count: number, from: Date = new Date()): Date[] {
+    return nextFireTimes(this, count, from);
   }
 
   /** `{ type: 'date', runDate, timezone? }` with `runDate` as a UTC ISO-8601 string. */

@@ -16,6 +16,7 @@ import {
   triggerFail,
   type DateInput,
 } from './dates.js';
+import { nextFireTimes } from './preview.js';
 
 /** Options of {@link IntervalTrigger}. The units add up; fractions are allowed (`hours: 1.5`). */
 export interface IntervalTriggerOptions {
@@ -155,6 +156,16 @@ export class IntervalTrigger implements Trigger {
       throw new InvalidArgumentError(field, value, 'a valid Date');
     }
     return new Date(next);
+  }
+
+  /**
+   * The next `count` fire times from `from` (default: now), for previews.
+   *
+   * @param count - how many, a whole number >= 0
+   * @param from - where to start
+   */
+  nextFireTimes(count: number, from: Date = new Date()): Date[] {
+    return nextFireTimes(this, count, from);
   }
 
   /** `{ type: 'interval', <the non-zero units>, startDate?, endDate?, timezone?, jitter? }`. */

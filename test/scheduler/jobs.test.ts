@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DateTrigger, IntervalTrigger, MemoryJobStore } from '../../src/index.js';
+import { CronTrigger, DateTrigger, IntervalTrigger, MemoryJobStore } from '../../src/index.js';
 import type { JobContext } from '../../src/index.js';
 import { T0, iso, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
 
@@ -23,7 +23,30 @@ describe('addJob', () => {
     });
     expect(job.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(job.nextRunTime?.toISOString()).toBe(at(5_000).toISOString());
-    expect(job.trigger.toJSON()).toEqual(every(5).toJSON());
+    // A built-in trigger without its own zone takes the scheduler's.
+    expect(job.trigger.toJSON()).toEqual({ ...every(5).toJSON(), timezone: 'UTC' });
+    await scheduler.shutdown();
+  });
+
+  it('accepts a crontab string and reads it in the scheduler time zone', async () => {
+    const { clock, scheduler } = makeScheduler({ timezone: 'America/New_York' });
+    const runs: string[] = [];
+    await scheduler.start();
+    const job = await scheduler.addJob(() => void runs.push(new Date(clock.now()).toISOString()), '30 9 * * 1-5');
+    expect(job.trigger.toJSON()).toEqual({ type: 'cron', expression: '30 9 * * 1-5', timezone: 'America/New_York' });
+    // 2026-01-05 is a Monday; 09:30 EST is 14:30Z.
+    expect(job.nextRunTime?.toISOString()).toBe('2026-01-05T14:30:00.000Z');
+    await clock.advance(7 * 86_400_000);
+    expect(runs).toEqual(['05', '06', '07', '08', '09'].map((day) => `2026-01-${day}T14:30:00.000Z`));
+    await scheduler.shutdown();
+  });
+
+  it('keeps the zone of a trigger instance that has one', async () => {
+    const { scheduler } = makeScheduler({ timezone: 'Europe/Berlin' });
+    await scheduler.start();
+    const job = await scheduler.addJob(() => 1, new CronTrigger({ hour: 9, timezone: 'Asia/Tokyo' }));
+    expect(job.trigger.toJSON()).toMatchObject({ timezone: 'Asia/Tokyo' });
+    expect(job.nextRunTime?.toISOString()).toBe('2026-01-05T00:00:00.000Z'); // 09:00 JST
     await scheduler.shutdown();
   });
 

@@ -41,10 +41,10 @@ function withHourlyAt(): TriggerRegistry {
 describe('TriggerRegistry', () => {
   it('starts with the built-in types', () => {
     const registry = new TriggerRegistry();
-    expect(registry.types()).toEqual(['date', 'interval']);
+    expect(registry.types()).toEqual(['date', 'interval', 'cron', 'calendarinterval', 'and', 'or']);
     expect(registry.has('date')).toBe(true);
     expect(registry.has('interval')).toBe(true);
-    expect(registry.has('cron')).toBe(false);
+    expect(registry.has('weekly')).toBe(false);
   });
 
   it('builds the built-ins from JSON', () => {
@@ -83,7 +83,7 @@ describe('TriggerRegistry', () => {
       ['a class instance', new (class Spec { type = 'interval'; hours = 1 })(), 'trigger'],
       ['no type', { hours: 1 }, 'type'],
       ['a numeric type', { type: 5 }, 'type'],
-      ['an unknown type', { type: 'cron', hour: '9' }, 'type'],
+      ['an unknown type', { type: 'weekly', hour: '9' }, 'type'],
       ['type __proto__', { type: '__proto__' }, 'type'],
       ['type constructor', { type: 'constructor' }, 'type'],
       ['type toString', { type: 'toString' }, 'type'],
@@ -105,9 +105,9 @@ describe('TriggerRegistry', () => {
     }
 
     it('lists the registered types for an unknown type', () => {
-      const error = thrown(() => withHourlyAt().fromJSON({ type: 'cron' }));
-      expect(error.message).toContain("unknown trigger type 'cron'");
-      for (const type of ['date', 'interval', 'hourly-at']) expect(error.message).toContain(`'${type}'`);
+      const error = thrown(() => withHourlyAt().fromJSON({ type: 'weekly' }));
+      expect(error.message).toContain("unknown trigger type 'weekly'");
+      for (const type of ['date', 'interval', 'cron', 'hourly-at']) expect(error.message).toContain(`'${type}'`);
     });
   });
 
@@ -119,7 +119,7 @@ describe('TriggerRegistry', () => {
         calls.push([spec, defaults]);
         return everyHourAt(spec.minute as number);
       });
-      expect(registry.types()).toEqual(['date', 'interval', 'hourly-at']);
+      expect(registry.types()).toEqual([...['date', 'interval', 'cron', 'calendarinterval', 'and', 'or'], 'hourly-at']);
       const now = new Date(Date.UTC(2026, 0, 1));
       const trigger = registry.fromJSON({ type: 'hourly-at', minute: 7 }, { timezone: 'Europe/Berlin', now });
       expect(trigger.getNextFireTime(null, now)?.getTime()).toBe(now.getTime() + 7 * 60_000);
@@ -146,7 +146,7 @@ describe('TriggerRegistry', () => {
         expect(error.code).toBe('ERR_INVALID_ARGUMENT');
         expect(error.field).toBe(field);
       }
-      expect(registry.types()).toEqual(['date', 'interval', 'hourly-at']);
+      expect(registry.types()).toEqual([...['date', 'interval', 'cron', 'calendarinterval', 'and', 'or'], 'hourly-at']);
     });
 
     it('keeps registries independent of each other and of triggerFromJSON', () => {
@@ -179,18 +179,12 @@ describe('TriggerRegistry', () => {
     });
 
     it('reads a string as a crontab expression of the cron type', () => {
-      const error = thrown(() => new TriggerRegistry().resolve('*/5 * * * *'));
-      expect(error.code).toBe('ERR_INVALID_TRIGGER');
-      expect(error.field).toBe('type');
-      expect(error.message).toContain("unknown trigger type 'cron'");
-      const registry = new TriggerRegistry();
-      const seen: TriggerSpec[] = [];
-      registry.register('cron', (spec) => {
-        seen.push(spec);
-        return everyHourAt(0);
-      });
-      registry.resolve('@hourly', { timezone: 'UTC' });
-      expect(seen).toEqual([{ type: 'cron', expression: '@hourly' }]);
+      const trigger = new TriggerRegistry().resolve('*/5 * * * *', { timezone: 'UTC' });
+      expect(trigger.toJSON()).toEqual({ type: 'cron', expression: '*/5 * * * *', timezone: 'UTC' });
+      const first = trigger.getNextFireTime(null, new Date('2026-01-05T10:02:30Z'));
+      expect(first?.toISOString()).toBe('2026-01-05T10:05:00.000Z');
+      const error = thrown(() => new TriggerRegistry().resolve('*/5 * * *'));
+      expect(error).toMatchObject({ code: 'ERR_INVALID_TRIGGER', field: 'cron.expression' });
     });
 
     it('rejects anything else, naming the field trigger', () => {

@@ -1,0 +1,232 @@
+/**
+ * {@link CronTrigger}: fires when the local wall clock of a zone matches cron fields, with the
+ * DST rule of SPEC §3.3 and results that never depend on the host's time zone.
+ *
+ * @module
+ */
+import type { Trigger, TriggerDefaults, TriggerSpec } from '../trigger.js';
+import { checkOptionalDuration, checkOptions } from '../../internal/validate.js';
+import {
+  checkTimezone,
+  hostTimezone,
+  readSpec,
+  toEpochMs,
+  toIso,
+  toLocalIso,
+  triggerFail,
+  type DateInput,
+} from '../dates.js';
+import { TriggerCache } from '../zone/trigger-cache.js';
+import type { ZoneOffsets } from '../zone/zone-offsets.js';
+import { compileCrontab } from './crontab.js';
+import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } from './fields.js';
+import { nextFireInstant, type DstMode } from './next.js';
+import { nextFireTimes } from '../preview.js';
+import { CronSchedule, MAX_YEAR, MIN_YEAR } from './schedule.js';
+
+/** A cron field value: an expression such as `'9-17'`, `'*\/15'`, `'mon-fri'`, or a number. */
+export type CronFieldValue = string | number;
+
+/** Options shared by both forms of {@link CronTrigger}. */
+export interface CronCommonOptions {
+  /** First instant the trigger may fire at (inclusive). */
+  startDate?: DateInput | null;
+  /** Last instant the trigger may fire at (inclusive). */
+  endDate?: DateInput | null;
+  /** IANA zone whose wall clock the fields match. @defaultValue the host's zone (a scheduler's zone for JSON specs) */
+  timezone?: string;
+  /** Largest random delay in seconds the scheduler adds to each run. @defaultValue `null` */
+  jitter?: number | null;
+}
+
+/**
+ * The APScheduler field form, or a crontab `expression`. Fields more significant than the least
+ * significant one given default to `*`, less significant ones to their minimum (`week` and
+ * `dayOfWeek` stay `*`): `{ day: 1, minute: 20 }` fires every hour at :20:00 on the 1st.
+ */
+export interface CronTriggerOptions extends CronCommonOptions {
+  /** A crontab string instead of the fields (see {@link CronTrigger.fromCrontab}). */
+  expression?: string;
+  /** 4-digit year, 1970-9999. */
+  year?: CronFieldValue;
+  /** 1-12 or `jan`-`dec`. */
+  month?: CronFieldValue;
+  /** 1-31, `last`, `last fri`, `1st`..`5th fri`. */
+  day?: CronFieldValue;
+  /** ISO week, 1-53. */
+  week?: CronFieldValue;
+  /** 0-7 (0 and 7 are Sunday) or `mon`-`sun`; ranges may wrap (`fri-mon`). Must match together with `day`. */
+  dayOfWeek?: CronFieldValue;
+  /** 0-23. `*` or a step follows elapsed time across DST; other values are fixed local times. */
+  hour?: CronFieldValue;
+  /** 0-59. */
+  minute?: CronFieldValue;
+  /** 0-59. */
+  second?: CronFieldValue;
+}
+
+const COMMON_KEYS = ['startDate', 'endDate', 'timezone', 'jitter'] as const;
+const KEYS = ['expression', ...FIELD_NAMES, ...COMMON_KEYS];
+
+/**
+ * Fires when the wall clock of its zone matches the cron fields.
+ *
+ * Daylight saving time: a fixed-time trigger (specific hours) fires once per matching local
+ * time — inside a spring-forward gap at the first instant after the gap, inside a fall-back
+ * overlap at the first occurrence only. A trigger whose hour is `*` or a step follows real time:
+ * it fires in both passes through a repeated hour and skips times that do not exist.
+ *
+ * @example
+ * ```ts
+ * new CronTrigger({ dayOfWeek: 'mon-fri', hour: 9, minute: 30, timezone: 'America/New_York' });
+ * CronTrigger.fromCrontab('*\/15 9-17 * * 1-5', { timezone: 'Europe/Berlin' });
+ * ```
+ */
+export class CronTrigger implements Trigger {
+  /** The zone given in the options, if any (the host's zone is used otherwise). */
+  readonly timezone: string | undefined;
+  /** Largest random delay in seconds the scheduler adds to each run; `null` = none. */
+  readonly jitter: number | null;
+  /** `'fixed'` (specific hours) or `'elapsed'` (hour `*` or a step): how DST is handled. */
+  readonly dstMode: DstMode;
+  readonly #fields: Partial<Record<FieldName, string>>;
+  readonly #expression: string | null;
+  readonly #schedule: CronSchedule;
+  readonly #zone: ZoneOffsets;
+  readonly #start: number | null;
+  readonly #end: number | null;
+
+  /**
+   * @param options - cron fields or a crontab `expression`, `startDate`, `endDate`, `timezone`, `jitter`
+   * @param cache - shared tables (a registry passes its own; see {@link TriggerCache})
+   * @throws `InvalidTriggerError` naming the field (`cron.hour`, `cron.expression`, `cron.foo`,
+   *   ...) for a bad value, and `cron` for an expression that can never fire (`{ month: 2, day: 30 }`)
+   */
+  constructor(options: CronTriggerOptions, cache: TriggerCache = new TriggerCache()) {
+    const given = checkOptions(options, 'cron', KEYS, triggerFail);
+    this.#fields = {};
+    if (given.expression !== undefined) {
+      const extra = FIELD_NAMES.find((name) => given[name] !== undefined);
+      if (extra) throw triggerFail(`cron.${extra}`, given[extra], 'no fields next to an expression');
+      if (typeof given.expression !== 'string') throw triggerFail('cron.expression', given.expression, 'a crontab string');
+      const compiled = cache.crontab(given.expression.trim().replace(/\s+/g, ' '), compileCrontab);
+      this.#expression = compiled.normalized;
+      this.#schedule = new CronSchedule(compiled.fields);
+      this.dstMode = compiled.mode;
+    } else {
+      for (const name of FIELD_NAMES) {
+        const value = given[name];
+        if (value === undefined) continue;
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0) this.#fields[name] = String(value);
+        else if (typeof value === 'string' && value.trim() !== '') this.#fields[name] = value.trim().replace(/,\s+/g, ',');
+        else throw triggerFail(`cron.${name}`, value, 'a cron expression string or a whole number');
+      }
+      const exprs = withDefaults(this.#fields);
+      this.#expression = null;
+      this.#schedule = new CronSchedule(compileFields(exprs));
+      this.dstMode = dstModeOf(exprs.hour);
+    }
+    this.timezone = given.timezone === undefined ? undefined : checkTimezone(given.timezone, 'cron.timezone', triggerFail);
+    this.#zone = cache.zone(this.timezone ?? hostTimezone());
+    this.#start = this.#readDate(given.startDate, 'cron.startDate');
+    this.#end = this.#readDate(given.endDate, 'cron.endDate');
+    if (this.#start !== null && this.#end !== null && this.#end < this.#start) {
+      throw triggerFail('cron.endDate', given.endDate, `a date at or after startDate (${toIso(this.#start)})`);
+    }
+    this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, {}, triggerFail);
+    // An expression that never matches (Feb 30) is an error now, not a search that finds nothing.
+    if (this.#schedule.firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
+      throw triggerFail('cron', options, 'an expression that matches at least one date between 1970 and 9999');
+    }
+  }
+
+  /**
+   * A trigger from a standard crontab string: 5 fields (`minute hour day month weekday`), or 6
+   * with seconds first, and the `@yearly @monthly @weekly @daily @hourly` nicknames. When both
+   * day of month and day of week are restricted, either may match (Vixie cron).
+   *
+   * @param expression - e.g. `'0 9 * * 1-5'`, `'*\/10 * * * * *'`, `'@daily'`, `'0 0 L * *'`
+   * @param options - `startDate`, `endDate`, `timezone`, `jitter`
+   * @throws `InvalidTriggerError` naming `cron.expression` (or the option at fault)
+   */
+  static fromCrontab(expression: string, options: CronCommonOptions = {}): CronTrigger {
+    const given = checkOptions(options, 'cron', COMMON_KEYS, triggerFail);
+    return new CronTrigger({ ...given, expression } as CronTriggerOptions);
+  }
+
+  /**
+   * Builds a trigger from its JSON spec.
+   *
+   * @param spec - `{ type: 'cron', hour: '9-17', ... }` or `{ type: 'cron', expression: '...' }`
+   * @param defaults - `timezone` is used when the spec names none
+   * @param cache - shared tables
+   */
+  static fromJSON(spec: unknown, defaults: Partial<TriggerDefaults> = {}, cache?: TriggerCache): CronTrigger {
+    const { type: _type, ...options } = readSpec(spec, 'cron', KEYS);
+    if (options.timezone === undefined && defaults.timezone !== undefined) options.timezone = defaults.timezone;
+    return new CronTrigger(options as CronTriggerOptions, cache);
+  }
+
+  #readDate(value: unknown, field: string): number | null {
+    if (value === undefined || value === null) return null;
+    return toEpochMs(value, field, this.#zone.name, triggerFail);
+  }
+
+  /**
+   * The first fire time at or after `now` (without a previous one), or strictly after
+   * `previousFireTime`; `null` once past `endDate`.
+   *
+   * @param previousFireTime - the slot the job last fired for, or `null`
+   * @param now - the current time
+   */
+  getNextFireTime(previousFireTime: Date | null, now: Date): Date | null {
+    let from = previousFireTime === null ? now.getTime() : previousFireTime.getTime() + 1;
+    if (Number.isNaN(from)) throw triggerFail(previousFireTime === null ? 'now' : 'previousFireTime', previousFireTime ?? now, 'a valid Date');
+    if (this.#start !== null && from < this.#start) from = this.#start;
+    const next = nextFireInstant(this.#schedule, this.#zone, this.dstMode, from);
+    if (next === null || (this.#end !== null && next > this.#end)) return null;
+    return new Date(next);
+  }
+
+  /** The next `count` fire times after `from` (default: now), for previews. */
+  nextFireTimes(count: number, from: Date = new Date()): Date[] {
+    return nextFireTimes(this, count, from);
+  }
+
+  /** The first instant the trigger may fire at, or `null` (a fresh copy). */
+  get startDate(): Date | null {
+    return this.#start === null ? null : new Date(this.#start);
+  }
+
+  /** The last instant the trigger may fire at (inclusive), or `null` (a fresh copy). */
+  get endDate(): Date | null {
+    return this.#end === null ? null : new Date(this.#end);
+  }
+
+  /** `{ type: 'cron', <fields given> | expression, startDate?, endDate?, timezone?, jitter? }`. */
+  toJSON(): TriggerSpec {
+    const spec: TriggerSpec = { type: 'cron' };
+    if (this.#expression !== null) spec.expression = this.#expression;
+    else Object.assign(spec, this.#fields);
+    if (this.#start !== null) spec.startDate = toIso(this.#start);
+    if (this.#end !== null) spec.endDate = toIso(this.#end);
+    if (this.timezone !== undefined) spec.timezone = this.timezone;
+    if (this.jitter !== null) spec.jitter = this.jitter;
+    return spec;
+  }
+
+  /** E.g. `cron[hour='9-17', day_of_week='mon-fri']` or `cron['*\/5 * * * *', timezone=...]`. */
+  toString(): string {
+    const parts =
+      this.#expression !== null
+        ? [`'${this.#expression}'`]
+        : FIELD_NAMES.filter((name) => this.#fields[name] !== undefined).map(
+            (name) => `${name === 'dayOfWeek' ? 'day_of_week' : name}='${this.#fields[name]}'`,
+          );
+    if (this.#start !== null) parts.push(`start=${toLocalIso(this.#start, this.timezone)}`);
+    if (this.#end !== null) parts.push(`end=${toLocalIso(this.#end, this.timezone)}`);
+    if (this.timezone !== undefined) parts.push(`timezone=${this.timezone}`);
+    if (this.jitter !== null) parts.push(`jitter=${this.jitter}s`);
+    return `cron[${parts.join(', ')}]`;
+  }
+}

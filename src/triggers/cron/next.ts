@@ -1,0 +1,48 @@
+/**
+ * Turns wall-clock matches into instants under the DST rule of SPEC §3.3:
+ *
+ * - **fixed-time** schedules (specific hours) fire once per matching local time: a time inside a
+ *   spring-forward gap fires at the first instant after the gap, a time inside a fall-back
+ *   overlap at its first occurrence only, and a local time the clock already showed is never
+ *   fired again (also when the search starts inside the repeated hour);
+ * - **elapsed-time** schedules (hour `*` or a step) fire at every real instant whose local time
+ *   matches: both passes through a repeated hour, nothing inside a gap.
+ *
+ * @internal
+ * @module
+ */
+import type { ZoneOffsets } from '../zone/zone-offsets.js';
+import { MAX_YEAR, type CronSchedule } from './schedule.js';
+
+/** How a schedule treats DST transitions. */
+export type DstMode = 'fixed' | 'elapsed';
+
+/** The first fire time at or after the instant `from`, or `null`. */
+export function nextFireInstant(schedule: CronSchedule, zone: ZoneOffsets, mode: DstMode, from: number): number | null {
+  return mode === 'fixed' ? nextFixed(schedule, zone, from) : nextElapsed(schedule, zone, from);
+}
+
+function nextFixed(schedule: CronSchedule, zone: ZoneOffsets, from: number): number | null {
+  // Local times up to the clock's high-water mark have been shown already (maybe in the first
+  // pass through an overlap): the next fire is the first match after it.
+  const wall = schedule.firstMatch(zone.highWaterBefore(from) + 1);
+  return wall === null ? null : zone.firstInstantAtOrAfter(wall);
+}
+
+function nextElapsed(schedule: CronSchedule, zone: ZoneOffsets, from: number): number | null {
+  let t = from;
+  // Walk the constant-offset segments from `from`; within one, wall time and instants move
+  // together, so the first wall match inside the segment is the answer.
+  for (;;) {
+    const { end, offset } = zone.segmentAt(t);
+    const wall = schedule.firstMatch(t + offset);
+    if (wall === null) return null;
+    const instant = wall - offset;
+    if (instant < end) return instant;
+    if (!Number.isFinite(end) || end > MAX_INSTANT) return null;
+    t = end;
+  }
+}
+
+/** The end of year 9999 (UTC); no schedule fires later. */
+const MAX_INSTANT = Date.UTC(MAX_YEAR + 1, 0, 1);
