@@ -97,6 +97,11 @@ export class SchedulingLoop {
           if (release) releases.push(release);
         }
         const removed = releases.length > 0 ? await store.releaseJobs(this.ctx.identity, releases) : [];
+        if (!Array.isArray(removed)) {
+          // A store written against an older contract: it still works, but finished jobs are not reported.
+          this.ctx.log('warn', `job store ${JSON.stringify(alias)}: releaseJobs() must return the ids it removed`);
+          continue;
+        }
         for (const id of removed) {
           this.ctx.inlineTasks.delete(id);
           this.ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });

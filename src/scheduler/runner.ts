@@ -27,6 +27,7 @@ export class Runner {
   readonly #instances = new Map<string, number>();
   readonly #waits = new Set<JitterWait>();
   readonly #batches = new Set<Promise<void>>();
+  #abandon: (() => void) | null = null;
 
   constructor(private readonly ctx: SchedulerContext) {}
 
@@ -67,9 +68,20 @@ export class Runner {
     this.#waits.clear();
   }
 
-  /** Resolves when every submitted batch has ended. */
+  /** Resolves when every submitted batch has ended, or at once after {@link Runner.abandon}. */
   async drain(): Promise<void> {
-    while (this.#batches.size > 0) await Promise.allSettled([...this.#batches]);
+    const abandoned = new Promise<void>((resolve) => (this.#abandon = resolve));
+    while (this.#batches.size > 0 && this.#abandon !== null) {
+      await Promise.race([Promise.allSettled([...this.#batches]), abandoned]);
+    }
+    this.#abandon = null;
+  }
+
+  /** Stops a {@link Runner.drain} in progress from waiting (a forced shutdown). */
+  abandon(): void {
+    const release = this.#abandon;
+    this.#abandon = null;
+    release?.();
   }
 
   async #runBatch(record: JobRecord, store: string, fn: TaskFunction, runs: PlannedRun[], delayMs: number) {

@@ -50,6 +50,8 @@ export class Scheduler {
   readonly #jobs: JobOperations;
   /** A start or shutdown in progress: another one is refused, job calls wait for it. */
   #transition: { name: string; done: Promise<void> } | null = null;
+  /** Set when a forced shutdown overtakes a graceful one in progress. */
+  #forced = false;
 
   /**
    * @param options - every part has a default: a memory store, a promise executor, the system
@@ -235,12 +237,21 @@ export class Scheduler {
 
   /**
    * Stops the scheduler. With `wait: true` (the default) resolves after running jobs finish;
-   * with `wait: false` aborts their signals and resolves at once. Afterwards no timer or handle
-   * of the scheduler keeps the process alive.
+   * with `wait: false` aborts their signals and resolves at once. A `wait: false` call during a
+   * graceful shutdown forces it. Runs still waiting out their jitter are cancelled either way.
+   * Afterwards no timer or handle of the scheduler keeps the process alive.
    */
   async shutdown(options?: { wait?: boolean }): Promise<void> {
     const given = checkOptions(options, 'options', ['wait']);
     const wait = given.wait === undefined ? true : checkBoolean(given.wait, 'options.wait');
+    if (!wait && this.#transition?.name === 'stopping') {
+      // A second, forced shutdown during a graceful one (Ctrl-C twice): abort what still runs.
+      this.#forced = true;
+      this.#runner.abandon();
+      await Promise.all([...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait: false })));
+      await this.#transition?.done;
+      return;
+    }
     if (this.#ctx.state === 'stopped' || this.#transition) {
       throw new SchedulerStateError(this.#transition?.name ?? this.#ctx.state, 'The scheduler is not running');
     }
@@ -252,8 +263,10 @@ export class Scheduler {
         // (a graceful shutdown must not wait up to `jitter` seconds). Started runs, including the
         // rest of a coalesce 'all' batch, finish first when waiting.
         this.#runner.cancelWaits();
+        this.#forced = false;
         if (wait) await this.#runner.drain();
-        const executors = [...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait }));
+        const graceful = wait && !this.#forced;
+        const executors = [...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait: graceful }));
         const stores = [...this.#ctx.stores.values()].map(async (store) => store.shutdown?.());
         const failed = (await Promise.allSettled([...executors, ...stores])).find((result) => result.status === 'rejected');
         if (failed) throw failed.reason;
@@ -265,18 +278,20 @@ export class Scheduler {
 
   /**
    * Starts, then resolves after the scheduler shuts down: for a process whose only job is
-   * scheduling. SIGINT and SIGTERM shut it down gracefully (waiting for running jobs).
+   * scheduling. SIGINT and SIGTERM shut it down gracefully (waiting for running jobs); a second
+   * signal during that shutdown forces it.
    */
   async run(): Promise<void> {
     await this.start();
     const stopped = new Promise<void>((resolve) => this.once('scheduler:shutdown', () => resolve()));
+    // The first signal shuts down gracefully; a second one during that shutdown forces it.
     const onSignal = (): void => {
-      if (this.#ctx.state !== 'stopped' && !this.#transition) {
-        this.shutdown().catch((error: unknown) => this.#ctx.log('error', 'shutdown failed', error));
-      }
+      const forced = this.#transition?.name === 'stopping';
+      if (!forced && (this.#ctx.state === 'stopped' || this.#transition)) return;
+      this.shutdown({ wait: !forced }).catch((error: unknown) => this.#ctx.log('error', 'shutdown failed', error));
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       await stopped;
     } finally {

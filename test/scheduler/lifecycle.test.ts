@@ -121,6 +121,26 @@ describe('lifecycle', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('shutdown({ wait: false }) during a graceful shutdown forces it', async () => {
+    const { clock, scheduler } = makeScheduler();
+    let signal: AbortSignal | undefined;
+    await scheduler.addJob((ctx: { signal: AbortSignal }) => {
+      signal = ctx.signal;
+      return new Promise(() => undefined); // never settles
+    }, every(1));
+    await scheduler.start();
+    await clock.advance(1_000);
+    let gracefulDone = false;
+    const graceful = scheduler.shutdown().then(() => (gracefulDone = true));
+    await clock.flush();
+    expect(gracefulDone).toBe(false);
+    await scheduler.shutdown({ wait: false });
+    await graceful;
+    expect(signal?.aborted).toBe(true);
+    expect(scheduler.state).toBe('stopped');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('leaves no timer armed after shutdown, also with jitter waits and timeouts in flight', async () => {
     const { clock, scheduler } = makeScheduler();
     await scheduler.addJob(() => new Promise(() => undefined), every(10), { jitter: 5, timeout: 60 });
