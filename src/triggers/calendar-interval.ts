@@ -8,11 +8,12 @@ import { IANAZone } from 'luxon';
 import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkInteger, checkOptionalDuration, checkOptions } from '../internal/validate.js';
-import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, toLocalIso, triggerFail, type DateInput } from './dates.js';
+import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, triggerFail, type DateInput } from './dates.js';
 import { DAY_MS, civilFromWall, daysFromCivil, daysInMonth } from './cron/calendar.js';
 import { TriggerCache } from './zone/trigger-cache.js';
 import type { ZoneOffsets } from './zone/zone-offsets.js';
 import { nextFireTimes } from './preview.js';
+import { describe, withBounds } from './bounds.js';
 
 /** Options of {@link CalendarIntervalTrigger}. The units are whole numbers and add up to at least a day. */
 export interface CalendarIntervalTriggerOptions {
@@ -218,12 +219,7 @@ export class CalendarIntervalTrigger implements Trigger {
 
   /** `{ type: 'calendarinterval', <non-zero units>, hour?, minute?, second?, startDate?, endDate?, timezone?, jitter? }`. */
   toJSON(): TriggerSpec {
-    const spec: TriggerSpec = { type: 'calendarinterval', ...this.#units, ...this.#time };
-    if (this.#start !== null) spec.startDate = toIso(this.#start);
-    if (this.#end !== null) spec.endDate = toIso(this.#end);
-    if (this.timezone !== undefined) spec.timezone = this.timezone;
-    if (this.jitter !== null) spec.jitter = this.jitter;
-    return spec;
+    return withBounds({ type: 'calendarinterval', ...this.#units, ...this.#time }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /** E.g. `calendarinterval[every 1 month at 09:30:00, start=2026-01-31T00:00:00.000+01:00, timezone=Europe/Berlin]`. */
@@ -233,12 +229,7 @@ export class CalendarIntervalTrigger implements Trigger {
       return `${count} ${count === 1 ? name.slice(0, -1) : name}`;
     });
     const time = TIME.map(([name]) => String(this.#time[name] ?? 0).padStart(2, '0')).join(':');
-    const parts = [`every ${units.join(' ')} at ${time}`];
-    if (this.#start !== null) parts.push(`start=${toLocalIso(this.#start, this.timezone)}`);
-    if (this.#end !== null) parts.push(`end=${toLocalIso(this.#end, this.timezone)}`);
-    if (this.timezone !== undefined) parts.push(`timezone=${this.timezone}`);
-    if (this.jitter !== null) parts.push(`jitter=${this.jitter}s`);
-    return `calendarinterval[${parts.join(', ')}]`;
+    return describe('calendarinterval', [`every ${units.join(' ')} at ${time}`], { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /**

@@ -109,7 +109,7 @@ function rebuildChildren(specs: unknown, type: string, rebuild: (spec: TriggerSp
 function summarize(type: string, children: readonly Trigger[], options: [string, number | null, number | null][]) {
   const spec: TriggerSpec = { type, triggers: children.map((child) => child.toJSON() as JsonValue) };
   const parts = children.map(String);
-  for (const [name, value, fallback] of options.filter(([, value, fallback]) => value !== fallback)) {
+  for (const [name, value] of options.filter(([, value, fallback]) => value !== fallback)) {
     spec[name] = value;
     parts.push(`${name}=${value}${name === 'maxIterations' ? '' : 's'}`);
   }

@@ -12,11 +12,11 @@ import {
   readSpec,
   toEpochMs,
   toIso,
-  toLocalIso,
   triggerFail,
   type DateInput,
 } from './dates.js';
 import { nextFireTimes } from './preview.js';
+import { describe, withBounds } from './bounds.js';
 
 /** Options of {@link IntervalTrigger}. The units add up; fractions are allowed (`hours: 1.5`). */
 export interface IntervalTriggerOptions {
@@ -170,22 +170,12 @@ export class IntervalTrigger implements Trigger {
 
   /** `{ type: 'interval', <the non-zero units>, startDate?, endDate?, timezone?, jitter? }`. */
   toJSON(): TriggerSpec {
-    const spec: TriggerSpec = { type: 'interval', ...this.#units };
-    if (this.#start !== null) spec.startDate = toIso(this.#start);
-    if (this.#end !== null) spec.endDate = toIso(this.#end);
-    if (this.timezone !== undefined) spec.timezone = this.timezone;
-    if (this.jitter !== null) spec.jitter = this.jitter;
-    return spec;
+    return withBounds({ type: 'interval', ...this.#units }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /** E.g. `interval[every 1h 30m, start=2026-03-01T09:00:00.000+01:00, timezone=Europe/Berlin]`. */
   toString(): string {
-    const parts = [`every ${formatDuration(this.intervalMs)}`];
-    if (this.#start !== null) parts.push(`start=${toLocalIso(this.#start, this.timezone)}`);
-    if (this.#end !== null) parts.push(`end=${toLocalIso(this.#end, this.timezone)}`);
-    if (this.timezone !== undefined) parts.push(`timezone=${this.timezone}`);
-    if (this.jitter !== null) parts.push(`jitter=${this.jitter}s`);
-    return `interval[${parts.join(', ')}]`;
+    return describe('interval', [`every ${formatDuration(this.intervalMs)}`], { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /**

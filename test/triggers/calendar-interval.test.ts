@@ -6,17 +6,9 @@ import { TriggerRegistry } from '../../src/triggers/registry.js';
 import { TriggerCache } from '../../src/triggers/zone/trigger-cache.js';
 import { hostTimezone } from '../../src/triggers/dates.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
+import { thrown } from '../helpers/thrown.js';
 
 // Every expectation below names its zone explicitly, so the file passes under any host TZ.
-
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 const NY = 'America/New_York';
 const BERLIN = 'Europe/Berlin';

@@ -9,6 +9,7 @@ import { CronTrigger, type CronTriggerOptions } from '../../src/triggers/cron/cr
 import { triggerFromJSON } from '../../src/triggers/registry.js';
 import { InvalidTriggerError } from '../../src/errors.js';
 import { referenceSeries, type RefSpec } from '../helpers/cron-reference.js';
+import { thrown } from '../helpers/thrown.js';
 
 const T0 = '2024-01-01T00:00:00Z'; // a Monday
 const HOUR = 3_600_000;
@@ -31,16 +32,6 @@ function within(fields: Fields, from: string, spanMs: number, max = 200): Date[]
   return new CronTrigger({ ...fields, timezone: 'UTC' })
     .nextFireTimes(max, new Date(from))
     .filter((d) => d.getTime() < end);
-}
-
-function thrown(fn: () => unknown): { code: string; field: string; message: string; error: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    const e = error as { code: string; field: string; message: string };
-    return { code: e.code, field: e.field, message: e.message, error };
-  }
-  throw new Error('expected an error');
 }
 
 describe('expression forms', () => {

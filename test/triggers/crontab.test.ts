@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { compileCrontab } from '../../src/triggers/cron/crontab.js';
 import { CronSchedule } from '../../src/triggers/cron/schedule.js';
+import { thrown } from '../helpers/thrown.js';
 
 const S = 1_000;
 const M = 60 * S;
@@ -13,15 +14,6 @@ const range = (from: number, to: number, step = 1): number[] => {
   for (let v = from; v <= to; v += step) out.push(v);
   return out;
 };
-
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 // ---------------------------------------------------------------------------------------------
 // An independent reference: the meaning of a crontab string written from the Vixie cron rules
@@ -362,7 +354,7 @@ describe('compileCrontab: invalid input', () => {
 
   it.each(invalid.map((value) => [JSON.stringify(value) ?? String(value), value]))('%s', (_label, value) => {
     const error = thrown(() => compileCrontab(value as string));
-    expect(error).toBeInstanceOf(Error);
+    expect(error.error).toBeInstanceOf(Error);
     expect(error.code).toBe('ERR_INVALID_TRIGGER');
     expect(error.field).toBe('cron.expression');
     expect(error.value).toBe(value);

@@ -5,15 +5,7 @@ import { DateTrigger } from '../../src/triggers/date.js';
 import { InvalidTriggerError } from '../../src/errors.js';
 import { hostTimezone } from '../../src/triggers/dates.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
-
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown };
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 const ZONES = ['UTC', 'America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'America/Santiago', 'Asia/Kolkata'];
 const RUN = Date.UTC(2026, 11, 24, 17);
@@ -118,7 +110,7 @@ describe('DateTrigger', () => {
     for (const [name, build, field] of cases) {
       it(name, () => {
         const error = thrown(build);
-        expect(error).toBeInstanceOf(InvalidTriggerError);
+        expect(error.error).toBeInstanceOf(InvalidTriggerError);
         expect(error.code).toBe('ERR_INVALID_TRIGGER');
         expect(error.field).toBe(field);
       });

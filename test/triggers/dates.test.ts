@@ -10,16 +10,7 @@ import {
   triggerFail,
 } from '../../src/triggers/dates.js';
 import { InvalidArgumentError, InvalidTriggerError } from '../../src/errors.js';
-
-/** Runs `fn`, expecting it to throw; returns the error. */
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown; message: string };
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 const H = 3_600_000;
 
@@ -132,7 +123,7 @@ describe('toEpochMs', () => {
     ];
     for (const text of bad) {
       const error = thrown(() => toEpochMs(text, 'options.startDate', 'UTC'));
-      expect(error, text).toBeInstanceOf(InvalidArgumentError);
+      expect(error.error, text).toBeInstanceOf(InvalidArgumentError);
       expect(error.code).toBe('ERR_INVALID_ARGUMENT');
       expect(error.field).toBe('options.startDate');
       expect(error.message).toContain('options.startDate');
@@ -170,7 +161,7 @@ describe('toEpochMs', () => {
 
   it('throws InvalidTriggerError with the trigger fail', () => {
     const error = thrown(() => toEpochMs('2024-02-30', 'interval.startDate', 'UTC', triggerFail));
-    expect(error).toBeInstanceOf(InvalidTriggerError);
+    expect(error.error).toBeInstanceOf(InvalidTriggerError);
     expect(error.code).toBe('ERR_INVALID_TRIGGER');
     expect(error.field).toBe('interval.startDate');
     expect(error.value).toBe('2024-02-30');

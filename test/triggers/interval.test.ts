@@ -5,15 +5,7 @@ import { IntervalTrigger, type IntervalTriggerOptions } from '../../src/triggers
 import { InvalidTriggerError } from '../../src/errors.js';
 import { hostTimezone } from '../../src/triggers/dates.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
-
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown };
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 const S = 1_000;
 const M = 60 * S;
@@ -210,7 +202,7 @@ describe('IntervalTrigger', () => {
     for (const [name, options, field] of cases) {
       it(name, () => {
         const error = thrown(() => new IntervalTrigger(options as IntervalTriggerOptions));
-        expect(error).toBeInstanceOf(InvalidTriggerError);
+        expect(error.error).toBeInstanceOf(InvalidTriggerError);
         expect(error.code).toBe('ERR_INVALID_TRIGGER');
         expect(error.field).toBe(field);
       });

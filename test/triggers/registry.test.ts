@@ -6,15 +6,7 @@ import { IntervalTrigger } from '../../src/triggers/interval.js';
 import { InvalidArgumentError, InvalidTriggerError } from '../../src/errors.js';
 import type { Trigger, TriggerDefaults, TriggerSpec } from '../../src/triggers/trigger.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
-
-function thrown(fn: () => unknown): { code: string; field: string; value: unknown; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field: string; value: unknown; message: string };
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 const HOUR = 3_600_000;
 
@@ -98,7 +90,7 @@ describe('TriggerRegistry', () => {
     for (const [name, spec, field] of cases) {
       it(name, () => {
         const error = thrown(() => registry.fromJSON(spec));
-        expect(error).toBeInstanceOf(InvalidTriggerError);
+        expect(error.error).toBeInstanceOf(InvalidTriggerError);
         expect(error.code).toBe('ERR_INVALID_TRIGGER');
         expect(error.field).toBe(field);
       });
@@ -142,7 +134,7 @@ describe('TriggerRegistry', () => {
       ];
       for (const [attempt, field] of attempts) {
         const error = thrown(attempt);
-        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect(error.error).toBeInstanceOf(InvalidArgumentError);
         expect(error.code).toBe('ERR_INVALID_ARGUMENT');
         expect(error.field).toBe(field);
       }

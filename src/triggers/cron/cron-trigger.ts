@@ -12,7 +12,6 @@ import {
   readSpec,
   toEpochMs,
   toIso,
-  toLocalIso,
   triggerFail,
   type DateInput,
 } from '../dates.js';
@@ -23,6 +22,7 @@ import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } f
 import { nextFireInstant, type DstMode } from './next.js';
 import { nextFireTimes } from '../preview.js';
 import { CronSchedule, MAX_YEAR, MIN_YEAR } from './schedule.js';
+import { describe, withBounds } from '../bounds.js';
 
 /** A cron field value: an expression such as `'9-17'`, `'*\/15'`, `'mon-fri'`, or a number. */
 export type CronFieldValue = string | number;
@@ -205,14 +205,8 @@ export class CronTrigger implements Trigger {
 
   /** `{ type: 'cron', <fields given> | expression, startDate?, endDate?, timezone?, jitter? }`. */
   toJSON(): TriggerSpec {
-    const spec: TriggerSpec = { type: 'cron' };
-    if (this.#expression !== null) spec.expression = this.#expression;
-    else Object.assign(spec, this.#fields);
-    if (this.#start !== null) spec.startDate = toIso(this.#start);
-    if (this.#end !== null) spec.endDate = toIso(this.#end);
-    if (this.timezone !== undefined) spec.timezone = this.timezone;
-    if (this.jitter !== null) spec.jitter = this.jitter;
-    return spec;
+    const spec: TriggerSpec = this.#expression !== null ? { type: 'cron', expression: this.#expression } : { type: 'cron', ...this.#fields };
+    return withBounds(spec, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /** E.g. `cron[hour='9-17', day_of_week='mon-fri']` or `cron['*\/5 * * * *', timezone=...]`. */
@@ -223,10 +217,6 @@ export class CronTrigger implements Trigger {
         : FIELD_NAMES.filter((name) => this.#fields[name] !== undefined).map(
             (name) => `${name === 'dayOfWeek' ? 'day_of_week' : name}='${this.#fields[name]}'`,
           );
-    if (this.#start !== null) parts.push(`start=${toLocalIso(this.#start, this.timezone)}`);
-    if (this.#end !== null) parts.push(`end=${toLocalIso(this.#end, this.timezone)}`);
-    if (this.timezone !== undefined) parts.push(`timezone=${this.timezone}`);
-    if (this.jitter !== null) parts.push(`jitter=${this.jitter}s`);
-    return `cron[${parts.join(', ')}]`;
+    return describe('cron', parts, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 }
