@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SystemClock } from '../clock/clock.js';
 import {
-  ConflictingIdError,
   ExecutorNotFoundError,
   InvalidArgumentError,
   SchedulerStateError,
@@ -28,6 +27,8 @@ import { SchedulingLoop } from './loop.js';
 import { checkSchedulerOptions, silentLogger, type SchedulerOptions } from './options.js';
 import { checkClock, checkExecutor, checkLogger, checkStore, checkTask } from './parts.js';
 import { Runner } from './runner.js';
+import { Lifecycle } from './lifecycle.js';
+import { claimAlias } from './aliases.js';
 
 export type { SchedulerState };
 
@@ -48,10 +49,7 @@ export class Scheduler {
   readonly #runner: Runner;
   readonly #loop: SchedulingLoop;
   readonly #jobs: JobOperations;
-  /** A start or shutdown in progress: another one is refused, job calls wait for it. */
-  #transition: { name: string; done: Promise<void> } | null = null;
-  /** Set when a forced shutdown overtakes a graceful one in progress. */
-  #forced = false;
+  readonly #lifecycle: Lifecycle;
 
   /**
    * @param options - every part has a default: a memory store, a promise executor, the system
@@ -75,7 +73,8 @@ export class Scheduler {
     for (const [name, fn] of Object.entries(given.tasks ?? {})) this.registerTask(name, fn);
     this.#runner = new Runner(this.#ctx);
     this.#loop = new SchedulingLoop(this.#ctx, this.#runner);
-    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#transition?.done);
+    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#lifecycle.settled());
+    this.#lifecycle = new Lifecycle(this.#ctx, this.#runner, this.#loop, this.#jobs);
   }
 
   /** `'stopped'`, `'running'` or `'paused'` (started, but not running jobs). */
@@ -210,27 +209,7 @@ export class Scheduler {
   async start(options?: { paused?: boolean }): Promise<void> {
     const given = checkOptions(options, 'options', ['paused']);
     const paused = given.paused === undefined ? false : checkBoolean(given.paused, 'options.paused');
-    if (this.#ctx.state !== 'stopped' || this.#transition) {
-      throw new SchedulerStateError(this.#transition?.name ?? this.#ctx.state, 'The scheduler is already running');
-    }
-    await this.#transitionTo('starting', async () => {
-      const started: Array<() => Promise<void>> = [];
-      try {
-        for (const [alias, executor] of this.#ctx.executors) {
-          await executor.start?.({ alias, clock: this.#ctx.clock });
-          started.push(() => executor.shutdown({ wait: false }));
-        }
-        for (const [alias, store] of this.#ctx.stores) {
-          await store.start?.({ alias });
-          started.push(async () => store.shutdown?.());
-        }
-        await this.#writePending();
-      } catch (error) {
-        for (const shutdown of started.reverse()) await shutdown().catch(() => undefined);
-        throw error;
-      }
-      this.#ctx.state = paused ? 'paused' : 'running';
-    });
+    await this.#lifecycle.start(paused);
     this.#ctx.emit('scheduler:started', {});
     this.#loop.wakeup();
   }
@@ -244,36 +223,7 @@ export class Scheduler {
   async shutdown(options?: { wait?: boolean }): Promise<void> {
     const given = checkOptions(options, 'options', ['wait']);
     const wait = given.wait === undefined ? true : checkBoolean(given.wait, 'options.wait');
-    if (!wait && this.#transition?.name === 'stopping') {
-      // A second, forced shutdown during a graceful one (Ctrl-C twice): abort what still runs.
-      this.#forced = true;
-      this.#runner.abandon();
-      await Promise.all([...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait: false })));
-      await this.#transition?.done;
-      return;
-    }
-    if (this.#ctx.state === 'stopped' || this.#transition) {
-      throw new SchedulerStateError(this.#transition?.name ?? this.#ctx.state, 'The scheduler is not running');
-    }
-    try {
-      await this.#transitionTo('stopping', async () => {
-        this.#ctx.state = 'stopped';
-        await this.#loop.stop();
-        // Runs still waiting out their jitter have not started: they are cancelled either way
-        // (a graceful shutdown must not wait up to `jitter` seconds). Started runs, including the
-        // rest of a coalesce 'all' batch, finish first when waiting.
-        this.#runner.cancelWaits();
-        this.#forced = false;
-        if (wait) await this.#runner.drain();
-        const graceful = wait && !this.#forced;
-        const executors = [...this.#ctx.executors.values()].map((executor) => executor.shutdown({ wait: graceful }));
-        const stores = [...this.#ctx.stores.values()].map(async (store) => store.shutdown?.());
-        const failed = (await Promise.allSettled([...executors, ...stores])).find((result) => result.status === 'rejected');
-        if (failed) throw failed.reason;
-      });
-    } finally {
-      this.#ctx.emit('scheduler:shutdown', {});
-    }
+    await this.#lifecycle.shutdown(wait);
   }
 
   /**
@@ -286,8 +236,8 @@ export class Scheduler {
     const stopped = new Promise<void>((resolve) => this.once('scheduler:shutdown', () => resolve()));
     // The first signal shuts down gracefully; a second one during that shutdown forces it.
     const onSignal = (): void => {
-      const forced = this.#transition?.name === 'stopping';
-      if (!forced && (this.#ctx.state === 'stopped' || this.#transition)) return;
+      const forced = this.#lifecycle.transition === 'stopping';
+      if (!forced && (this.#ctx.state === 'stopped' || this.#lifecycle.transition)) return;
       this.shutdown({ wait: !forced }).catch((error: unknown) => this.#ctx.log('error', 'shutdown failed', error));
     };
     process.on('SIGINT', onSignal);
@@ -327,23 +277,16 @@ export class Scheduler {
   async addJobStore(store: JobStore, alias: string): Promise<void> {
     checkString(alias, 'alias');
     checkStore(store, 'store');
-    await this.#transition?.done;
-    if (this.#ctx.stores.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
-    // Claim the alias before the await, so two concurrent calls cannot both pass the check.
-    this.#ctx.stores.set(alias, store);
-    try {
-      if (this.#ctx.state !== 'stopped') await store.start?.({ alias });
-    } catch (error) {
-      this.#ctx.stores.delete(alias);
-      throw error;
-    }
+    await this.#lifecycle.settled();
+    const started = this.#ctx.state !== 'stopped';
+    await claimAlias(this.#ctx.stores, alias, store, started ? async () => store.start?.({ alias }) : null);
     this.#ctx.emit('store:added', { alias });
     this.#loop.wakeup();
   }
 
   /** Removes a job store (and drops pending jobs meant for it); its jobs are no longer run. */
   async removeJobStore(alias: string): Promise<void> {
-    await this.#transition?.done;
+    await this.#lifecycle.settled();
     const store = this.#ctx.stores.get(alias);
     if (!store) throw new StoreNotFoundError(alias);
     this.#ctx.stores.delete(alias);
@@ -360,21 +303,16 @@ export class Scheduler {
   async addExecutor(executor: Executor, alias: string): Promise<void> {
     checkString(alias, 'alias');
     checkExecutor(executor, 'executor');
-    await this.#transition?.done;
-    if (this.#ctx.executors.has(alias)) throw new InvalidArgumentError('alias', alias, 'an alias not in use');
-    this.#ctx.executors.set(alias, executor);
-    try {
-      if (this.#ctx.state !== 'stopped') await executor.start?.({ alias, clock: this.#ctx.clock });
-    } catch (error) {
-      this.#ctx.executors.delete(alias);
-      throw error;
-    }
+    await this.#lifecycle.settled();
+    const started = this.#ctx.state !== 'stopped';
+    const start = started ? async () => executor.start?.({ alias, clock: this.#ctx.clock }) : null;
+    await claimAlias(this.#ctx.executors, alias, executor, start);
     this.#ctx.emit('executor:added', { alias });
   }
 
   /** Removes an executor, waiting for its running jobs when the scheduler is started. */
   async removeExecutor(alias: string): Promise<void> {
-    await this.#transition?.done;
+    await this.#lifecycle.settled();
     const executor = this.#ctx.executors.get(alias);
     if (!executor) throw new ExecutorNotFoundError(alias);
     this.#ctx.executors.delete(alias);
@@ -395,42 +333,6 @@ export class Scheduler {
   /** Unsubscribes a listener added with `on` or `once`. */
   off<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): void {
     this.#ctx.events.off(name, listener);
-  }
-
-  /** Runs a start or shutdown step; job calls made meanwhile wait until it has ended. */
-  async #transitionTo(name: string, step: () => Promise<void>): Promise<void> {
-    const done = step();
-    this.#transition = { name, done: done.then(() => undefined, () => undefined) };
-    try {
-      await done;
-    } finally {
-      this.#transition = null;
-    }
-  }
-
-  /** Writes the pending jobs, after checking that none of their ids is taken. */
-  async #writePending(): Promise<void> {
-    for (const job of this.#jobs.pending.values()) {
-      if (!job.replaceExisting && (await this.#jobs.find(job.record.id))) {
-        throw new ConflictingIdError(job.record.id);
-      }
-    }
-    const now = new Date(this.#ctx.clock.now());
-    for (const [id, job] of this.#jobs.pending) {
-      const { record } = job;
-      if (record.nextRunTime !== null && !job.explicitNextRunTime) {
-        // Pending jobs start from the start time, not from when they were added.
-        const first = this.#ctx.triggerOf(record).getNextFireTime(null, now);
-        if (first === null) {
-          this.#jobs.pending.delete(id);
-          this.#ctx.emit('job:removed', { jobId: id, store: job.store, reason: 'finished' });
-          continue;
-        }
-        job.record = { ...record, nextRunTime: first.toISOString() };
-      }
-      await this.#jobs.write(job);
-      this.#jobs.pending.delete(id);
-    }
   }
 
   #requireStarted(method: string): void {
