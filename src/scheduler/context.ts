@@ -36,6 +36,7 @@ export class SchedulerContext {
   // Records are immutable and keep their trigger spec object across writes, so the spec object
   // identifies the trigger built from it: no rebuild per run for in-memory stores.
   readonly #triggerCache = new WeakMap<TriggerSpec, Trigger>();
+  readonly #specCache = new WeakMap<Trigger, TriggerSpec>();
 
   constructor(
     readonly scheduler: Scheduler,
@@ -66,6 +67,16 @@ export class SchedulerContext {
     const executor = this.executors.get(alias);
     if (!executor) throw new ExecutorNotFoundError(alias);
     return executor;
+  }
+
+  /** The spec of an immutable (built-in) trigger, made once so jobs sharing it share the object. */
+  specOf(trigger: Trigger): TriggerSpec {
+    let spec = this.#specCache.get(trigger);
+    if (!spec) {
+      spec = trigger.toJSON();
+      this.#specCache.set(trigger, spec);
+    }
+    return spec;
   }
 
   /** Remembers the trigger instance a spec came from. */

@@ -83,19 +83,32 @@ export function resolveTrigger(
 ): { trigger: Trigger; spec: TriggerSpec } {
   const defaults = { timezone: ctx.timezone, now: new Date(ctx.clock.now()) };
   let trigger = ctx.triggers.resolve(input, defaults);
-  let spec = trigger.toJSON();
+  const builtIn = BUILT_IN.some((type) => trigger instanceof type);
+  const combined = trigger instanceof AndTrigger || trigger instanceof OrTrigger;
+  if (builtIn && trigger === input) {
+    const given = trigger.toJSON();
+    // A built-in instance without its own zone takes the scheduler's (SPEC §2), and cron-like
+    // triggers share the registry's tables (and instances) instead of building their own. A
+    // combined trigger with children of an unregistered type cannot be rebuilt: keep it as given.
+    if (given.timezone === undefined || ZONED_TYPES.has(given.type)) {
+      try {
+        trigger = ctx.triggers.fromJSON(given, defaults);
+      } catch (error) {
+        if (!combined) throw error;
+      }
+    }
+  }
+  if (builtIn && !(persistent && combined)) {
+    // Built-in triggers are immutable and write plain JSON: their spec is made once and shared.
+    const spec = ctx.specOf(trigger);
+    ctx.rememberTrigger(spec, trigger);
+    return { trigger, spec };
+  }
+  const spec = trigger.toJSON();
   if (!isPlainObject(spec) || typeof spec.type !== 'string') {
     throw new InvalidTriggerError('toJSON()', spec, 'a trigger must return a { type, ... } object');
   }
   checkJson(spec, 'trigger.toJSON()', (field, value, expected) => new InvalidTriggerError(field, value, expected));
-  if (trigger !== input || !BUILT_IN.some((type) => trigger instanceof type)) {
-    // A spec or string was built by the registry already; a custom trigger is used as given.
-  } else if (spec.timezone === undefined || ZONED_TYPES.has(spec.type)) {
-    // A built-in instance without its own zone takes the scheduler's (SPEC §2), and cron-like
-    // triggers share the registry's zone tables instead of building their own.
-    trigger = ctx.triggers.fromJSON(spec, defaults);
-    spec = trigger.toJSON();
-  }
   if (persistent) {
     // Storable means the registry can rebuild it, nested children of and/or included.
     try {

@@ -11,7 +11,8 @@ import type { Executor, RunOutcome, RunRequest } from '../executors/executor.js'
 import type { JobRecord } from '../stores/job-store.js';
 import type { JsonValue } from '../triggers/trigger.js';
 import type { SchedulerContext } from './context.js';
-import type { JobContext, TaskFunction } from './job.js';
+import type { TaskFunction } from './job.js';
+import { RunContext } from './run-context.js';
 import type { PlannedRun } from './plan.js';
 
 /** Longest timer Node accepts. */
@@ -94,18 +95,11 @@ export class Runner {
       for (const run of runs) this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
       return;
     }
-    const job = this.ctx.toJob(record, store);
     for (const run of runs) {
-      const controller = new AbortController();
       // Tasks get their own copy of the arguments: a task that mutates them must not change
       // the stored job.
       const args = record.args.length === 0 ? [] : (structuredClone(record.args) as JsonValue[]);
-      const context: JobContext = {
-        job,
-        scheduledRunTime: new Date(run.scheduledRunTime),
-        signal: controller.signal,
-        scheduler: this.ctx.scheduler,
-      };
+      const context = new RunContext(this.ctx, record, store, run.scheduledRunTime);
       this.#emitRun('job:submitted', record, store, run);
       const outcome = await this.#submit(executor, {
         jobId: record.id,
@@ -113,7 +107,7 @@ export class Runner {
         args: record.args,
         scheduledRunTime: run.scheduledRunTime,
         call: () => fn(...args, context),
-        abort: (reason) => controller.abort(reason),
+        abort: (reason) => context.abort(reason),
         deadline:
           record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,
         timeoutMs: record.timeout === null ? null : record.timeout * 1000,

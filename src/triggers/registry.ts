@@ -15,6 +15,9 @@ import { CalendarIntervalTrigger } from './calendar-interval.js';
 import { AndTrigger, OrTrigger } from './combining.js';
 import { TriggerCache } from './zone/trigger-cache.js';
 
+/** Built-in types whose instances are shared between equal specs (dates are one per job). */
+const SHARED_TYPES = new Set(['interval', 'cron', 'calendarinterval', 'and', 'or']);
+
 /** A factory that can tell "no default zone given" from a given one (built-ins keep it unset). */
 type Builder = (spec: TriggerSpec, defaults: Partial<TriggerDefaults>) => Trigger;
 
@@ -110,7 +113,11 @@ export class TriggerRegistry {
       const what = typeof type === 'string' ? `unknown trigger type '${type}'` : 'expected a string type';
       throw new InvalidTriggerError('type', type, `${what}; registered types: ${known}`);
     }
-    const trigger = builder(spec as TriggerSpec, defaults);
+    // Built-in schedules other than one-off dates are shared between equal specs (they are
+    // immutable and pure); custom factories are always called, they may not be either.
+    const trigger = SHARED_TYPES.has(type as string)
+      ? this.#cache.trigger(`${JSON.stringify(spec)}\u0000${defaults.timezone ?? ''}`, () => builder(spec as TriggerSpec, defaults))
+      : builder(spec as TriggerSpec, defaults);
     if (!isTrigger(trigger)) {
       const reason = `the factory registered for '${type as string}' did not return a trigger`;
       throw new InvalidTriggerError('type', type, reason);
@@ -127,7 +134,11 @@ export class TriggerRegistry {
    * @throws `InvalidTriggerError`: field `trigger` for anything else
    */
   resolve(input: unknown, defaults: Partial<TriggerDefaults> = {}): Trigger {
-    if (typeof input === 'string') return this.fromJSON({ type: 'cron', expression: input }, defaults);
+    if (typeof input === 'string') {
+      // The same crontab string for many jobs: one lookup, no spec object per call.
+      const key = `\u0000cron\u0000${input}\u0000${defaults.timezone ?? ''}`;
+      return this.#cache.trigger(key, () => this.fromJSON({ type: 'cron', expression: input }, defaults));
+    }
     if (isTrigger(input)) return input;
     // An object with any getNextFireTime is a broken trigger, not a spec missing its type.
     if (isPlainObject(input) && !('getNextFireTime' in input)) return this.fromJSON(input, defaults);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CronTrigger, DateTrigger, IntervalTrigger, MemoryJobStore } from '../../src/index.js';
+import { CronTrigger, DateTrigger, IntervalTrigger, MemoryJobStore, OrTrigger } from '../../src/index.js';
 import type { JobContext } from '../../src/index.js';
 import { T0, iso, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
 
@@ -38,6 +38,38 @@ describe('addJob', () => {
     expect(job.nextRunTime?.toISOString()).toBe('2026-01-05T14:30:00.000Z');
     await clock.advance(7 * 86_400_000);
     expect(runs).toEqual(['05', '06', '07', '08', '09'].map((day) => `2026-01-${day}T14:30:00.000Z`));
+    await scheduler.shutdown();
+  });
+
+  it('shares one trigger between jobs with equal schedules, and keeps different ones apart', async () => {
+    const { scheduler } = makeScheduler({ timezone: 'Europe/Berlin' });
+    await scheduler.start();
+    const a = await scheduler.addJob(() => 1, '*/5 * * * *');
+    const b = await scheduler.addJob(() => 2, '*/5 * * * *');
+    const c = await scheduler.addJob(() => 3, { type: 'cron', minute: '*/5' });
+    const d = await scheduler.addJob(() => 4, { type: 'cron', minute: '*/5' });
+    const e = await scheduler.addJob(() => 5, '*/10 * * * *');
+    expect(a.trigger).toBe(b.trigger);
+    expect(c.trigger).toBe(d.trigger);
+    expect(e.trigger).not.toBe(a.trigger);
+    expect(e.nextRunTime?.getTime()).not.toBe(undefined);
+    await scheduler.shutdown();
+  });
+
+  it('accepts a combined trigger with a custom child in a memory store', async () => {
+    const { clock, scheduler } = makeScheduler();
+    const custom = {
+      getNextFireTime: (previous: Date | null, now: Date) => new Date(Math.floor(((previous ?? now).getTime() + 7_000) / 7_000) * 7_000),
+      toJSON: () => ({ type: 'every-7s' }),
+      toString: () => 'every-7s',
+    };
+    const runs: number[] = [];
+    await scheduler.start();
+    await scheduler.addJob(() => void runs.push(clock.now() - T0), new OrTrigger([custom, every(5)]));
+    await clock.advance(15_000);
+    // The custom child fires on multiples of 7 s since the epoch; the interval every 5 s from T0.
+    const sevens = [1, 2, 3].map((k) => Math.ceil(T0 / 7_000) * 7_000 + (k - 1) * 7_000 - T0).filter((t) => t <= 15_000);
+    expect(runs).toEqual([...new Set([5_000, 10_000, 15_000, ...sevens])].sort((x, y) => x - y));
     await scheduler.shutdown();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntervalTrigger, MemoryJobStore, PromiseExecutor, Scheduler } from '../../src/index.js';
+import { IntervalTrigger, MemoryJobStore, OrTrigger, PromiseExecutor, Scheduler } from '../../src/index.js';
 import { T0, makeScheduler } from '../helpers/scheduler.js';
 
 const every5 = () => new IntervalTrigger({ seconds: 5, startDate: new Date(T0 + 5_000) });
@@ -106,6 +106,8 @@ describe('addJob rejects bad input and changes nothing', () => {
     const custom = { getNextFireTime: () => null, toJSON: () => ({ type: 'custom' }), toString: () => 'custom' };
     scheduler.registerTask('t', () => 1);
     await expect(scheduler.addJob('t', custom, { store: 'db' })).rejects.toMatchObject({ code: 'ERR_SERIALIZATION' });
+    const combined = new OrTrigger([custom, new IntervalTrigger({ seconds: 5 })]);
+    await expect(scheduler.addJob('t', combined, { store: 'db' })).rejects.toMatchObject({ code: 'ERR_SERIALIZATION' });
     expect(await persistent.getJobs()).toEqual([]);
     await scheduler.shutdown();
   });

@@ -40,9 +40,10 @@ export interface CronFields {
 /** For each value `v` in `[0, size)`, the smallest allowed value `>= v`, or -1. */
 function nextTable(allowed: readonly number[], size: number): Int8Array | Int16Array {
   const table = size > 127 ? new Int16Array(size + 1) : new Int8Array(size + 1);
+  const set = new Set(allowed);
   let next = -1;
   for (let v = size; v >= 0; v--) {
-    if (allowed.includes(v)) next = v;
+    if (set.has(v)) next = v;
     table[v] = next;
   }
   return table;

@@ -6,10 +6,11 @@
  * @module
  */
 import type { CompiledCrontab } from '../cron/crontab.js';
+import type { Trigger } from '../trigger.js';
 import { ZoneOffsets } from './zone-offsets.js';
 
-/** Most compiled crontab strings kept; beyond it the oldest is dropped. */
-const MAX_CRONTABS = 4_096;
+/** Most compiled crontab strings and shared triggers kept; beyond it the oldest is dropped. */
+const MAX_ENTRIES = 4_096;
 
 /**
  * Shared trigger tables. Each `TriggerRegistry` (so each scheduler) owns one and hands it to
@@ -25,6 +26,7 @@ const MAX_CRONTABS = 4_096;
 export class TriggerCache {
   readonly #zones = new Map<string, ZoneOffsets>();
   readonly #crontabs = new Map<string, CompiledCrontab>();
+  readonly #triggers = new Map<string, Trigger>();
 
   /**
    * The offset table of a valid IANA zone name.
@@ -44,12 +46,27 @@ export class TriggerCache {
    * @internal
    */
   crontab(expression: string, compile: (expression: string) => CompiledCrontab): CompiledCrontab {
-    let compiled = this.#crontabs.get(expression);
-    if (!compiled) {
-      compiled = compile(expression);
-      if (this.#crontabs.size >= MAX_CRONTABS) this.#crontabs.delete(this.#crontabs.keys().next().value as string);
-      this.#crontabs.set(expression, compiled);
-    }
-    return compiled;
+    return remember(this.#crontabs, expression, compile);
   }
+
+  /**
+   * The trigger built from `key` (a spec's canonical text), built by `build` on first use.
+   * Built-in triggers are immutable and pure, so jobs with equal specs can share one instance:
+   * 100,000 jobs on the same schedule hold one trigger, not 100,000.
+   * @internal
+   */
+  trigger(key: string, build: () => Trigger): Trigger {
+    return remember(this.#triggers, key, build);
+  }
+}
+
+/** `map.get(key)`, or `make(key)` stored under it, dropping the oldest entry when full. */
+function remember<T>(map: Map<string, T>, key: string, make: (key: string) => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make(key);
+    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  }
+  return value;
 }
