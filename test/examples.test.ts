@@ -72,6 +72,45 @@ const EXAMPLES: Record<string, Expected[]> = {
     "misfireGraceTime 3 + coalesce 'all'\n  ran:    4 run(s): +7s +8s +9s +10s\n  missed: 6 slot(s): +1s +2s +3s +4s +5s +6s",
     [/slot \+\d0s started at \+\d+\.\d{3}s/g, 4],
   ],
+  'cron-timezone.ts': [
+    'Mon 2024-03-11 09:30 -04:00  (2024-03-11T13:30:00Z)',
+    // 02:30 does not exist on the spring-forward night: one fire, at the end of the gap
+    'Sat 2024-03-09 02:30 -05:00  (2024-03-09T07:30:00Z)\n  Sun 2024-03-10 03:00 -04:00  (2024-03-10T07:00:00Z)\n  Mon 2024-03-11 02:30 -04:00',
+    // 01:30 twice on the fall-back night: the fixed-time job fires at the first only
+    '[dstMode: fixed]\n  Sun 2024-11-03 01:30 -04:00  (2024-11-03T05:30:00Z)\n  Mon 2024-11-04 01:30 -05:00',
+    '  Sun 2024-11-03 01:30 -04:00  (2024-11-03T05:30:00Z)\n  Sun 2024-11-03 01:00 -05:00  (2024-11-03T06:00:00Z)',
+    "cron[day_of_week='mon-fri', hour='9', minute='30', timezone=America/New_York]\n  ran",
+    'ran daily 2:30   at Sun 2024-03-10 03:00 -04:00  (2024-03-10T07:00:00Z)',
+    [/ran (daily 2:30  |weekday 9:30) at /g, 6],
+  ],
+  'crontab.ts': [
+    "cron['0 0 L * *', timezone=Europe/London]: Sat 2026-01-31 00:00:00 | Sat 2026-02-28 00:00:00 | Tue 2026-03-31 00:00:00",
+    "cron['0 18 * * 5L', timezone=Europe/London]: Fri 2026-01-30 18:00:00",
+    "cron['0 10 * * 1#2', timezone=Europe/London]: Mon 2026-01-12 10:00:00 | Mon 2026-02-09 10:00:00",
+    "cron['@weekly', timezone=Europe/London]: Sun 2026-01-04 00:00:00",
+    "(13th OR Friday): Fri 2026-01-02 00:00:00 | Fri 2026-01-09 00:00:00 | Tue 2026-01-13 00:00:00",
+    "(AND):       Fri 2026-02-13 00:00:00 | Fri 2026-03-13 00:00:00 | Fri 2026-11-13 00:00:00",
+    /"0 0 31 2 \*" +ERR_INVALID_TRIGGER field=cron\n/,
+    /"0 0 \* \* 8" +ERR_INVALID_TRIGGER field=cron\.expression\n/,
+    /"@reboot" +ERR_INVALID_TRIGGER field=cron\.expression\n/,
+    'jobs added: 7',
+  ],
+  'calendar-interval.ts': [
+    // the 31st of each month that has one
+    [/^ {2}\w{3} 202[67]-\d\d-31 09:00 /gm, 8],
+    'Sat 2026-10-31 09:00 -04:00  (2026-10-31T13:00:00Z)\n  Thu 2026-12-31 09:00 -05:00',
+    'Mon 2026-02-23 08:00 -05:00  (2026-02-23T13:00:00Z)\n  Mon 2026-03-09 08:00 -04:00  (2026-03-09T12:00:00Z)',
+    'Mon 2026-10-19 08:00 -04:00  (2026-10-19T12:00:00Z)\n  Mon 2026-11-02 08:00 -05:00  (2026-11-02T13:00:00Z)',
+    'Mon 2026-03-09 09:00 -04:00  (2026-03-09T13:00:00Z)',
+    'first run:   2026-01-31T08:00:00.000Z',
+  ],
+  'combined-triggers.ts': [
+    'Thu 2026-03-19 09:00\n  Thu 2026-03-19 10:30\n  Thu 2026-03-19 12:00\n  Thu 2026-03-19 13:30\n  Thu 2026-03-19 15:00\n  Thu 2026-03-19 16:30\n  Fri 2026-03-20 09:00',
+    'Fri 2026-03-20 16:30\n  Mon 2026-03-23 09:00',
+    "cron[day_of_week='mon-fri', hour='9-16', minute='*/15', timezone=America/New_York]",
+    'Tue 2026-03-31 09:00\n  Wed 2026-04-01 09:00\n  Thu 2026-04-02 09:00',
+    'And of 09:00 daily and 10:00 daily: ERR_MAX_ITERATIONS after 100 iterations',
+  ],
 };
 
 describe.concurrent('examples', () => {

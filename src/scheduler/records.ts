@@ -83,7 +83,8 @@ export function resolveTrigger(
 ): { trigger: Trigger; spec: TriggerSpec } {
   const defaults = { timezone: ctx.timezone, now: new Date(ctx.clock.now()) };
   let trigger = ctx.triggers.resolve(input, defaults);
-  const builtIn = BUILT_IN.some((type) => trigger instanceof type);
+  // Exactly a built-in class: a subclass may override behaviour and must be used as given.
+  const builtIn = BUILT_IN.some((type) => Object.getPrototypeOf(trigger) === type.prototype);
   const combined = trigger instanceof AndTrigger || trigger instanceof OrTrigger;
   if (builtIn && trigger === input) {
     const given = trigger.toJSON();

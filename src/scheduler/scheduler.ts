@@ -137,7 +137,7 @@ export class Scheduler {
    *
    * @param task - a registered task name, or a function (non-persistent stores only)
    * @param trigger - a `Trigger`, a JSON spec such as `{ type: 'interval', minutes: 5 }`, or a
-   *   crontab string (once the cron trigger is available)
+   *   crontab string such as `'*\/15 9-17 * * 1-5'`
    * @throws ConflictingIdError, TaskNotFoundError, InvalidTriggerError, InvalidArgumentError,
    *   StoreNotFoundError, ExecutorNotFoundError — and nothing is changed
    */

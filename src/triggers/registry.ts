@@ -22,8 +22,8 @@ const SHARED_TYPES = new Set(['interval', 'cron', 'calendarinterval', 'and', 'or
 type Builder = (spec: TriggerSpec, defaults: Partial<TriggerDefaults>) => Trigger;
 
 /**
- * The trigger types a scheduler can rebuild from JSON. Starts with the built-in `date` and
- * `interval` types; add custom ones with {@link TriggerRegistry.register}. Each scheduler has its
+ * The trigger types a scheduler can rebuild from JSON. Starts with the built-in `date`,
+ * `interval`, `cron`, `calendarinterval`, `and` and `or` types; add custom ones with {@link TriggerRegistry.register}. Each scheduler has its
  * own registry, so registering a type never affects another scheduler.
  *
  * @example
@@ -163,7 +163,7 @@ function isTrigger(value: unknown): value is Trigger {
 }
 
 /**
- * Builds a built-in trigger (`date`, `interval`) from its JSON spec. Custom types need a
+ * Builds a built-in trigger (`date`, `interval`, `cron`, `calendarinterval`, `and`, `or`) from its JSON spec. Custom types need a
  * {@link TriggerRegistry} (or the scheduler's `registerTriggerType`).
  *
  * @param spec - `{ type, ...options }`

@@ -10,8 +10,8 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * The JSON form of a trigger: `{ type, ...options }`. Built-in types are `date`, `interval`
- * (and, as they land, `cron`, `calendarinterval`, `and`, `or`); custom types are added with
+ * The JSON form of a trigger: `{ type, ...options }`. Built-in types are `date`, `interval`,
+ * `cron`, `calendarinterval`, `and` and `or`; custom types are added with
  * {@link TriggerRegistry.register}. Dates inside a spec are ISO-8601 strings with an offset.
  *
  * @example

@@ -73,6 +73,19 @@ describe('addJob', () => {
     await scheduler.shutdown();
   });
 
+  it('uses a subclass of a built-in trigger as given', async () => {
+    class NamedCron extends CronTrigger {
+      override toString(): string {
+        return 'the nightly export';
+      }
+    }
+    const { scheduler } = makeScheduler();
+    await scheduler.start();
+    const job = await scheduler.addJob(() => 1, new NamedCron({ hour: 2 }));
+    expect(job.trigger.toString()).toBe('the nightly export');
+    await scheduler.shutdown();
+  });
+
   it('keeps the zone of a trigger instance that has one', async () => {
     const { scheduler } = makeScheduler({ timezone: 'Europe/Berlin' });
     await scheduler.start();
