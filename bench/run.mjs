@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+/**
+ * The benchmark suite: timetable (from the repo's built ../dist) beside the Node scheduler peers
+ * and two floors. Every (workload, library, size, repeat) runs in a fresh child process
+ * (`node --expose-gc --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the
+ * child prints one `@@result {json}` line. The full run writes docs/performance.md.
+ *
+ *   node bench/run.mjs                                   # everything (~10 min), writes docs/performance.md
+ *   node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1   # a subset, printed only
+ *   options: --workload w1,w2,w3,w4  --lib a,b  --repeat N  --out FILE  --dry-run (list the runs)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderReport } from './report.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const LIBS = ['timetable', 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
+const FLOORS = ['floor-timeouts', 'floor-sorted'];
+export const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
+/** How long a child may take after printing its result before it counts as not exiting by itself. */
+const EXIT_LIMIT_MS = 5_000;
+
+/**
+ * Sizes, runs and time limits per workload, tuned so the suite stays near 10 minutes: timetable's
+ * cells get `repeats` runs (medians), the peers' and floors' one (they differ from timetable by
+ * far more than the run-to-run noise). W3 runs last 10 s each, so everyone gets one.
+ */
+export const PLAN = {
+  w1: { sizes: [10_000, 100_000], repeats: 3, limitMs: { 10_000: 40_000, 100_000: 25_000 } },
+  w2: { repeats: 3, limitMs: 30_000 },
+  w3: { sizes: [1_000, 10_000], kinds: ['cron', 'interval'], repeats: 1, limitMs: 40_000 },
+  w4: { repeats: 3, limitMs: 30_000 },
+};
+/** The libraries whose cells get more than one run (all of them with --repeat). */
+const REPEATED = ['timetable'];
+
+function parseArgs(argv) {
+  const options = { workloads: ['w1', 'w2', 'w3', 'w4'], libs: LIBS, repeat: null, out: null, partial: false, dryRun: false };
+  for (let k = 0; k < argv.length; k += 2) {
+    const [flag, value] = [argv[k], argv[k + 1]];
+    if (flag === '--dry-run') {
+      options.dryRun = true;
+      k--;
+      continue;
+    }
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--workload') options.workloads = value.split(',');
+    else if (flag === '--lib') options.libs = value.split(',');
+    else if (flag === '--repeat') options.repeat = Number(value);
+    else if (flag === '--out') options.out = value;
+    else throw new Error(`unknown option ${flag}`);
+    if (flag !== '--out') options.partial = true;
+  }
+  for (const lib of options.libs) if (!LIBS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${LIBS}`);
+  return options;
+}
+
+/** Every child to run, repeats outermost so that a slow spell of the machine hits all libraries alike. */
+function tasks({ workloads, libs, repeat }) {
+  const list = [];
+  // Run r of a cell is made for r = 0, and for later r only for REPEATED libraries (or with --repeat).
+  const runs = (planned, lib) => repeat ?? (REPEATED.includes(lib) ? planned : 1);
+  const { w1, w2, w3, w4 } = PLAN;
+  // Repeats outermost, so that a slow spell of the machine hits every library alike.
+  const rounds = (planned, body) => {
+    for (let r = 0; r < (repeat ?? planned); r++) body(r);
+  };
+  if (workloads.includes('w1')) {
+    for (const n of w1.sizes) {
+      rounds(w1.repeats, (r) => {
+        for (const lib of libs) {
+          if (r < runs(w1.repeats, lib)) list.push({ workload: 'w1', lib, key: `${n}`, cap: 'cron', args: [lib, n], limitMs: w1.limitMs[n], r });
+        }
+      });
+    }
+  }
+  if (workloads.includes('w2')) {
+    rounds(w2.repeats, (r) => {
+      for (const lib of libs.filter((name) => !FLOORS.includes(name))) {
+        for (const expr of EXPRESSIONS) {
+          if (r < runs(w2.repeats, lib)) list.push({ workload: 'w2', lib, key: expr, cap: expr, args: [lib, expr], limitMs: w2.limitMs, r });
+        }
+      }
+    });
+  }
+  if (workloads.includes('w3')) {
+    for (const n of w3.sizes) {
+      rounds(w3.repeats, (r) => {
+        for (const kind of w3.kinds) {
+          for (const lib of libs) {
+            if (r < runs(w3.repeats, lib)) list.push({ workload: 'w3', lib, key: `${n} ${kind}`, cap: kind, args: [lib, n, kind], limitMs: w3.limitMs, r });
+          }
+        }
+      });
+    }
+  }
+  if (workloads.includes('w4')) {
+    rounds(w4.repeats, (r) => {
+      for (const lib of libs) {
+        if (r < runs(w4.repeats, lib)) list.push({ workload: 'w4', lib, key: '1', cap: 'interval', args: [lib], limitMs: w4.limitMs, r });
+      }
+    });
+  }
+  return list;
+}
+
+/** Runs one child; resolves with its result, or a timeout / OOM / error record. Never rejects. */
+function runTask(task) {
+  const script = join(BENCH, 'workloads', `${task.workload}.mjs`);
+  const args = ['--expose-gc', '--max-old-space-size=4096', script, ...task.args.map(String)];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: BENCH, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    let partial = null;
+    let result = null;
+    let resultAt = 0;
+    let timedOut = false;
+    let keptAlive = false;
+    let exitTimer = null;
+    let stderr = '';
+    const limitTimer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, task.limitMs);
+    child.stdout.on('data', (chunk) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        if (line.startsWith('@@partial ')) partial = JSON.parse(line.slice('@@partial '.length));
+        if (!line.startsWith('@@result ') || result !== null) continue;
+        result = JSON.parse(line.slice('@@result '.length));
+        resultAt = Date.now();
+        clearTimeout(limitTimer);
+        exitTimer = setTimeout(() => {
+          keptAlive = true;
+          child.kill('SIGKILL');
+        }, EXIT_LIMIT_MS);
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(limitTimer);
+      clearTimeout(exitTimer);
+      const wallMs = Date.now() - started;
+      if (result !== null) {
+        resolve({ ...result, exited: !keptAlive, exitMs: keptAlive ? null : Date.now() - resultAt, wallMs });
+      } else if (timedOut) {
+        resolve({ ...partial, status: 'timeout', reason: `killed after ${task.limitMs / 1000} s`, wallMs });
+      } else if (/heap out of memory|Allocation failed|invalid array length/i.test(stderr)) {
+        resolve({ ...partial, status: 'oom', reason: 'out of memory (4 GB heap)', wallMs });
+      } else {
+        const last = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 300);
+        resolve({ ...partial, status: 'error', reason: `exit ${code ?? signal}: ${last}`, wallMs });
+      }
+    });
+  });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds timetable when dist is missing or older than src, and installs the peers when missing. */
+function prepare() {
+  const dist = join(ROOT, 'dist', 'index.js');
+  if (!existsSync(dist) || statSync(dist).mtimeMs < newestMtime(join(ROOT, 'src'))) {
+    console.log('building timetable (npm run build) ...');
+    const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
+  if (!existsSync(join(BENCH, 'node_modules', 'croner'))) {
+    console.log('installing the peers (npm ci in bench/) ...');
+    const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
+    if (installed.status !== 0) throw new Error('npm ci in bench/ failed');
+  }
+}
+
+function git(...args) {
+  const out = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : null;
+}
+
+function versions() {
+  const read = (file) => JSON.parse(readFileSync(file, 'utf8')).version;
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'src') ? ' + uncommitted src changes' : '';
+  const list = { timetable: `${read(join(ROOT, 'package.json'))} (dist/ built from ${commit ?? 'unknown commit'}${dirty})` };
+  for (const lib of LIBS) {
+    if (lib === 'timetable' || FLOORS.includes(lib)) continue;
+    list[lib] = read(join(BENCH, 'node_modules', lib, 'package.json'));
+  }
+  list['toad-scheduler'] += ` (cron jobs through croner ${read(join(BENCH, 'node_modules/toad-scheduler/node_modules/croner/package.json'))})`;
+  return list;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const list = tasks(options);
+  if (options.dryRun) {
+    for (const task of list) console.log(`${task.workload} ${task.lib} ${task.key} (run ${task.r + 1}, limit ${task.limitMs / 1000} s)`);
+    console.log(`${list.length} runs (n/a ones are skipped after their first answer)`);
+    return;
+  }
+  prepare();
+  const started = Date.now();
+  const meta = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryBytes: totalmem(),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+    loadBefore: loadavg(),
+    versions: versions(),
+    plan: PLAN,
+    repeated: REPEATED,
+    repeatOverride: options.repeat,
+  };
+  const results = [];
+  /** What a library cannot do (workload, library, schedule kind or expression): not tried again. */
+  const unsupported = new Set();
+  /** The first run of each cell: no further runs after a failed one. */
+  const firstRuns = new Map();
+  for (const [index, task] of list.entries()) {
+    const id = `${task.workload}|${task.lib}|${task.cap}`;
+    const libWide = `${task.workload}|${task.lib}|*`;
+    const label = `[${String(index + 1).padStart(3)}/${list.length}] ${task.workload} ${task.lib.padEnd(14)} ${task.key.padEnd(18)}`;
+    if (unsupported.has(id) || unsupported.has(libWide)) continue;
+    const cellId = `${task.workload}|${task.lib}|${task.key}`;
+    const first = firstRuns.get(cellId);
+    if (task.r > 0 && first?.status !== 'ok') continue;
+    const result = await runTask(task);
+    if (!firstRuns.has(cellId)) firstRuns.set(cellId, result);
+    results.push({ workload: task.workload, lib: task.lib, key: task.key, ...result });
+    if (result.status === 'n/a') unsupported.add(/no next-run API/.test(result.reason) ? libWide : id);
+    const extra = result.status === 'ok' ? '' : ` ${result.reason}`;
+    console.log(`${label} ${result.status.padEnd(7)} ${(result.wallMs / 1000).toFixed(1).padStart(5)} s${extra}`);
+  }
+  meta.loadAfter = loadavg();
+  meta.totalSeconds = (Date.now() - started) / 1000;
+  const report = renderReport(meta, results, options);
+
+  const resultsDir = join(BENCH, '.results');
+  mkdirSync(resultsDir, { recursive: true });
+  const slim = results.map(({ times: _times, ...rest }) => rest);
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ meta, results: slim }, null, 2));
+  const out = options.out ?? (options.partial ? join(resultsDir, 'partial.md') : join(ROOT, 'docs', 'performance.md'));
+  writeFileSync(out, report);
+  if (options.partial && options.out === null) console.log(`\n${report}`);
+  console.log(`\nsuite time ${(meta.totalSeconds / 60).toFixed(1)} min; report written to ${relative(process.cwd(), out)}`);
+}
+
+await main();

@@ -1,0 +1,9 @@
+/**
+ * W3 dispatch: `node w3.mjs <lib> <n> <cron|interval>`. n jobs each firing every second (cron
+ * `* * * * * *` in America/New_York, or a 1 s interval anchored on a whole second) for 10 s:
+ * fires delivered, duplicate and early fires, lateness after the due second, CPU per fire.
+ */
+import { dispatch, runChild } from './_common.mjs';
+
+const [lib, n, kind] = process.argv.slice(2);
+await runChild(() => dispatch({ lib, n: Number(n), kind, period: 1000, windowMs: 10_000, cron: '* * * * * *' }));
