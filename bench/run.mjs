@@ -20,7 +20,7 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const LIBS = ['timetable', 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
 const FLOORS = ['floor-timeouts', 'floor-sorted'];
-export const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
+const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
 /** How long a child may take after printing its result before it counts as not exiting by itself. */
 const EXIT_LIMIT_MS = 5_000;
 
@@ -29,7 +29,7 @@ const EXIT_LIMIT_MS = 5_000;
  * cells get `repeats` runs (medians), the peers' and floors' one (they differ from timetable by
  * far more than the run-to-run noise). W3 runs last 10 s each, so everyone gets one.
  */
-export const PLAN = {
+const PLAN = {
   w1: { sizes: [10_000, 100_000], repeats: 3, limitMs: { 10_000: 40_000, 100_000: 25_000 } },
   w2: { repeats: 3, limitMs: 30_000 },
   w3: { sizes: [1_000, 10_000], kinds: ['cron', 'interval'], repeats: 1, limitMs: 40_000 },
@@ -65,7 +65,6 @@ function tasks({ workloads, libs, repeat }) {
   // Run r of a cell is made for r = 0, and for later r only for REPEATED libraries (or with --repeat).
   const runs = (planned, lib) => repeat ?? (REPEATED.includes(lib) ? planned : 1);
   const { w1, w2, w3, w4 } = PLAN;
-  // Repeats outermost, so that a slow spell of the machine hits every library alike.
   const rounds = (planned, body) => {
     for (let r = 0; r < (repeat ?? planned); r++) body(r);
   };
@@ -225,6 +224,7 @@ async function main() {
     loadBefore: loadavg(),
     versions: versions(),
     plan: PLAN,
+    expressions: EXPRESSIONS,
     repeated: REPEATED,
     repeatOverride: options.repeat,
   };
