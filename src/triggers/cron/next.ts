@@ -13,6 +13,7 @@
  */
 import type { ZoneOffsets } from '../zone/zone-offsets.js';
 import { MAX_YEAR, type CronSchedule } from './schedule.js';
+import { DAY_MS } from './calendar.js';
 
 /** How a schedule treats DST transitions. */
 export type DstMode = 'fixed' | 'elapsed';
@@ -40,7 +41,9 @@ function nextElapsed(schedule: CronSchedule, zone: ZoneOffsets, from: number): n
     const instant = wall - offset;
     if (instant < end) return instant;
     if (!Number.isFinite(end) || end > MAX_INSTANT) return null;
-    t = end;
+    // No wall time before `wall` matches, and offsets differ by less than a day, so no instant
+    // before `instant - 2 days` can: jump there instead of walking every segment (years) between.
+    t = Math.max(end, instant - 2 * DAY_MS);
   }
 }
 
