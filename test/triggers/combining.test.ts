@@ -8,21 +8,16 @@ import { MaxIterationsError } from '../../src/errors.js';
 import type { Trigger, TriggerSpec } from '../../src/triggers/trigger.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
 import { thrown } from '../helpers/thrown.js';
+import { nextFireTimes } from '../../src/triggers/preview.js';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 const S = Date.UTC(2026, 0, 1, 9); // 2026-01-01T09:00Z, the start of most grids below
 
-/** Fire times, in ms, the first one from `now`, then each strictly after the previous one. */
+/** Fire times in ms: the first at or after `now`, then each strictly after the previous one. */
 function follow(trigger: Trigger, now: number, count: number): number[] {
-  const times: number[] = [];
-  let next = trigger.getNextFireTime(null, new Date(now));
-  while (next !== null && times.length < count) {
-    times.push(next.getTime());
-    next = trigger.getNextFireTime(next, new Date(now));
-  }
-  return times;
+  return nextFireTimes(trigger, count, new Date(now)).map((time) => time.getTime());
 }
 
 /** Every `seconds` seconds on the grid from `start` (default S). */

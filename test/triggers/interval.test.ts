@@ -6,6 +6,8 @@ import { InvalidTriggerError } from '../../src/errors.js';
 import { hostTimezone } from '../../src/triggers/dates.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
 import { thrown } from '../helpers/thrown.js';
+import { nextFireTimes } from '../../src/triggers/preview.js';
+import type { Trigger } from '../../src/triggers/trigger.js';
 
 const S = 1_000;
 const M = 60 * S;
@@ -13,15 +15,9 @@ const H = 60 * M;
 const D = 24 * H;
 const T0 = Date.UTC(2026, 2, 1, 9); // 2026-03-01T09:00Z
 
-/** Follows `trigger` for `count` fire times, the first one from `now`. */
-function follow(trigger: IntervalTrigger, now: number, count: number): number[] {
-  const times: number[] = [];
-  let next = trigger.getNextFireTime(null, new Date(now));
-  while (next !== null && times.length < count) {
-    times.push(next.getTime());
-    next = trigger.getNextFireTime(next, new Date(now));
-  }
-  return times;
+/** Fire times in ms: the first at or after `now`, then each strictly after the previous one. */
+function follow(trigger: Trigger, now: number, count: number): number[] {
+  return nextFireTimes(trigger, count, new Date(now)).map((time) => time.getTime());
 }
 
 describe('IntervalTrigger', () => {
