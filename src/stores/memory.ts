@@ -5,24 +5,30 @@
  * @module
  */
 import { ConcurrentModificationError, ConflictingIdError, JobNotFoundError } from '../errors.js';
-import { IndexedHeap } from './heap.js';
+import { IndexedHeap, type HeapNode } from './heap.js';
 import type { JobRecord, JobRelease, JobStore } from './job-store.js';
 
-/** A stored record with its next run time parsed once, at write time. */
-interface Entry {
-  readonly record: JobRecord;
-  /** `Date.parse(record.nextRunTime)`, or `null` while paused. */
-  readonly timeMs: number | null;
-}
+/**
+ * One stored job: its record, its next run time parsed once, and its place in the queue and
+ * lease. Mutable, so a release or an update moves the job without allocating a new entry.
+ */
+class Entry implements HeapNode {
+  /** Queue key (managed by the heap). */
+  key = 0;
+  /** Queue position, `-1` when not queued (managed by the heap). */
+  heapIndex = -1;
+  /** Who holds the job's lease, `null` when not leased. */
+  leaseOwner: string | null = null;
+  /** When the lease ends (epoch ms, exclusive). */
+  leaseUntil = 0;
 
-/** Who holds a job's lease, and until when (epoch ms, exclusive). */
-interface Lease {
-  readonly owner: string;
-  readonly until: number;
-}
-
-function toEntry(record: JobRecord): Entry {
-  return { record, timeMs: record.nextRunTime === null ? null : Date.parse(record.nextRunTime) };
+  constructor(
+    readonly id: string,
+    /** The stored record, replaced (never mutated) on every write. */
+    public record: JobRecord,
+    /** `Date.parse(record.nextRunTime)`, or `null` while paused. */
+    public timeMs: number | null,
+  ) {}
 }
 
 /** Orders entries by next run time (paused last), then by id. */
@@ -32,7 +38,7 @@ function compareEntries(a: Entry, b: Entry): number {
     if (b.timeMs === null) return -1;
     return a.timeMs - b.timeMs;
   }
-  return a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -56,9 +62,12 @@ export class MemoryJobStore implements JobStore {
   /** Every job by id. */
   readonly #entries = new Map<string, Entry>();
   /** The jobs that can become due: not paused and not leased. */
-  readonly #queue = new IndexedHeap();
-  /** Leased jobs. Every key is also in `#entries` (removing a job drops its lease). */
-  readonly #leases = new Map<string, Lease>();
+  readonly #queue = new IndexedHeap<Entry>();
+  /** Leased jobs; each is also in `#entries` (removing a job drops its lease). */
+  readonly #leased = new Set<Entry>();
+  /** The last ISO string parsed, and its value: jobs sharing a slot are written with one string. */
+  #lastIso = '';
+  #lastMs = 0;
 
   /** Creates an empty store. */
   constructor() {}
@@ -72,9 +81,9 @@ export class MemoryJobStore implements JobStore {
   /** @inheritDoc */
   async addJob(record: JobRecord): Promise<void> {
     if (this.#entries.has(record.id)) throw new ConflictingIdError(record.id);
-    const entry = toEntry(record);
+    const entry = new Entry(record.id, record, this.#parse(record.nextRunTime));
     this.#entries.set(record.id, entry);
-    if (entry.timeMs !== null) this.#queue.insert(record.id, entry.timeMs);
+    if (entry.timeMs !== null) this.#queue.insert(entry, entry.timeMs);
   }
 
   /**
@@ -89,10 +98,10 @@ export class MemoryJobStore implements JobStore {
     if (stored === undefined) throw new JobNotFoundError(record.id);
     if (record.version !== stored.record.version + 1)
       throw new ConcurrentModificationError(record.id);
-    const entry = toEntry(record);
-    this.#entries.set(record.id, entry);
+    stored.record = record;
+    stored.timeMs = this.#parse(record.nextRunTime);
     // A leased job is out of the queue until its release (or expiry) puts it back.
-    if (!this.#leases.has(record.id)) this.#enqueue(record.id, entry.timeMs);
+    if (stored.leaseOwner === null) this.#enqueue(stored);
   }
 
   /**
@@ -102,16 +111,18 @@ export class MemoryJobStore implements JobStore {
    * @throws `JobNotFoundError` if the id is missing.
    */
   async removeJob(id: string): Promise<void> {
-    if (!this.#entries.delete(id)) throw new JobNotFoundError(id);
-    this.#queue.remove(id);
-    this.#leases.delete(id);
+    const entry = this.#entries.get(id);
+    if (entry === undefined) throw new JobNotFoundError(id);
+    this.#entries.delete(id);
+    this.#queue.remove(entry);
+    this.#leased.delete(entry);
   }
 
   /** @inheritDoc */
   async removeAllJobs(): Promise<void> {
     this.#entries.clear();
     this.#queue.clear();
-    this.#leases.clear();
+    this.#leased.clear();
   }
 
   /** @inheritDoc */
@@ -131,13 +142,12 @@ export class MemoryJobStore implements JobStore {
    */
   async getNextRunTime(): Promise<string | null> {
     const top = this.#queue.peek();
-    let bestMs = top === undefined ? Infinity : top.timeMs;
-    let best = top === undefined ? null : (this.#entries.get(top.id)?.record.nextRunTime ?? null);
+    let bestMs = top === undefined ? Infinity : top.key;
+    let best = top === undefined ? null : top.record.nextRunTime;
     // Leases are few (at most the jobs in flight), so a scan beats a second heap.
-    for (const [id, lease] of this.#leases) {
-      const entry = this.#entries.get(id);
-      if (entry === undefined || entry.timeMs === null) continue;
-      const wakeMs = Math.max(lease.until, entry.timeMs);
+    for (const entry of this.#leased) {
+      if (entry.timeMs === null) continue;
+      const wakeMs = Math.max(entry.leaseUntil, entry.timeMs);
       if (wakeMs < bestMs) {
         bestMs = wakeMs;
         best = wakeMs === entry.timeMs ? entry.record.nextRunTime : new Date(wakeMs).toISOString();
@@ -154,19 +164,21 @@ export class MemoryJobStore implements JobStore {
     limit: number,
   ): Promise<JobRecord[]> {
     const nowMs = Date.parse(now);
-    for (const [id, lease] of this.#leases) {
-      if (lease.until > nowMs) continue;
-      // Deleting the current key while iterating a Map is safe.
-      this.#leases.delete(id);
-      this.#enqueue(id, this.#entries.get(id)?.timeMs ?? null);
+    for (const entry of this.#leased) {
+      if (entry.leaseUntil > nowMs) continue;
+      // Deleting the current element while iterating a Set is safe.
+      this.#endLease(entry);
+      this.#enqueue(entry);
     }
     const acquired: JobRecord[] = [];
     while (acquired.length < limit) {
       const top = this.#queue.peek();
-      if (top === undefined || top.timeMs > nowMs) break;
+      if (top === undefined || top.key > nowMs) break;
       this.#queue.pop();
-      this.#leases.set(top.id, { owner, until: nowMs + leaseMs });
-      acquired.push((this.#entries.get(top.id) as Entry).record);
+      top.leaseOwner = owner;
+      top.leaseUntil = nowMs + leaseMs;
+      this.#leased.add(top);
+      acquired.push(top.record);
     }
     return acquired;
   }
@@ -180,35 +192,44 @@ export class MemoryJobStore implements JobStore {
   async releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
     const removed: string[] = [];
     for (const release of releases) {
-      const lease = this.#leases.get(release.id);
-      if (lease === undefined || lease.owner !== owner) continue;
-      this.#leases.delete(release.id);
-      const stored = this.#entries.get(release.id) as Entry;
+      const stored = this.#entries.get(release.id);
+      if (stored === undefined || stored.leaseOwner !== owner) continue;
+      this.#endLease(stored);
       // A stored nextRunTime other than the acquired one means the job was paused, rescheduled
       // or replaced while it ran: that newer write wins over the holder's view.
       if (stored.record.nextRunTime !== release.acquiredRunTime) {
-        this.#enqueue(release.id, stored.timeMs);
+        this.#enqueue(stored);
       } else if (release.nextRunTime === null) {
         this.#entries.delete(release.id);
         removed.push(release.id);
       } else {
-        const record = {
-          ...stored.record,
-          nextRunTime: release.nextRunTime,
-          version: stored.record.version + 1,
-        };
-        const entry = toEntry(record);
-        this.#entries.set(release.id, entry);
-        this.#enqueue(release.id, entry.timeMs);
+        stored.record = { ...stored.record, nextRunTime: release.nextRunTime, version: stored.record.version + 1 };
+        stored.timeMs = this.#parse(release.nextRunTime);
+        this.#enqueue(stored);
       }
     }
     return removed;
   }
 
-  /** Puts an unleased job into the queue at `timeMs`, or takes it out when paused (`null`). */
-  #enqueue(id: string, timeMs: number | null): void {
-    if (timeMs === null) this.#queue.remove(id);
-    else if (this.#queue.has(id)) this.#queue.update(id, timeMs);
-    else this.#queue.insert(id, timeMs);
+  /** Puts an unleased job into the queue at its next run time, or takes it out when paused. */
+  #enqueue(entry: Entry): void {
+    if (entry.timeMs === null) this.#queue.remove(entry);
+    else if (this.#queue.has(entry)) this.#queue.update(entry, entry.timeMs);
+    else this.#queue.insert(entry, entry.timeMs);
+  }
+
+  #endLease(entry: Entry): void {
+    entry.leaseOwner = null;
+    this.#leased.delete(entry);
+  }
+
+  /** `Date.parse`, remembering the last string: releases of jobs sharing a slot repeat it. */
+  #parse(iso: string | null): number | null {
+    if (iso === null) return null;
+    if (iso !== this.#lastIso) {
+      this.#lastIso = iso;
+      this.#lastMs = Date.parse(iso);
+    }
+    return this.#lastMs;
   }
 }
