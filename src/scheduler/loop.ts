@@ -30,6 +30,9 @@ export class SchedulingLoop {
   #timer: ClockTimer | null = null;
   #busy: Promise<void> | null = null;
   #again = false;
+  /** The last instant turned into ISO-8601, and its string: jobs sharing a slot reuse it. */
+  #isoMs = Number.NaN;
+  #iso = '';
 
   constructor(
     private readonly ctx: SchedulerContext,
@@ -149,7 +152,15 @@ export class SchedulingLoop {
       this.ctx.emit('job:missed', { jobId: record.id, store, scheduledRunTime: when, scheduledRunTimes: [when] });
     }
     if (plan.runs.length > 0) this.runner.submit(record, store, fn, plan.runs, delay);
-    return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : toIso(plan.nextRunTime) };
+    return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : this.#isoOf(plan.nextRunTime) };
+  }
+
+  #isoOf(ms: number): string {
+    if (ms !== this.#isoMs) {
+      this.#isoMs = ms;
+      this.#iso = toIso(ms);
+    }
+    return this.#iso;
   }
 
   /** The earliest next run time over all stores (epoch ms), `null` if none, `undefined` on error. */

@@ -149,7 +149,7 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
   const computed = explicit ? null : firstRunTime(ctx, trigger);
   const defaults = ctx.jobDefaults;
   const record: JobRecord = {
-    id: o.id === undefined ? randomUUID() : checkString(o.id, 'options.id'),
+    id: o.id === undefined ? newJobId() : checkString(o.id, 'options.id'),
     name: o.name === undefined ? resolved.name : checkString(o.name, 'options.name'),
     task: resolved.name,
     inlineTask: resolved.inline !== null,
@@ -221,4 +221,13 @@ function checkMetadata(value: unknown, field: string): { [key: string]: JsonValu
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) throw new InvalidArgumentError(field, value, 'a plain object of JSON values');
   return checkJson(value, field) as { [key: string]: JsonValue };
+}
+
+/**
+ * A random UUID as a flat string. `randomUUID()` returns a rope of concatenated pieces, about
+ * 490 bytes that live as long as the job (in its record, the store's map and every event); a
+ * copy through a buffer is a plain 36-byte string that also hashes and compares faster.
+ */
+function newJobId(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
 }
