@@ -90,31 +90,41 @@ export class SchedulingLoop {
   /** Processes every due job of one store; `false` if the store failed. */
   async #processStore(alias: string, store: JobStore): Promise<boolean> {
     try {
+      // Releases wait until every due job has been taken and its runs submitted: the runs of
+      // one batch start while the next is acquired, and moving jobs to their next run time
+      // (the other half of the work per run) no longer delays the runs of later batches.
+      const releases: JobRelease[] = [];
       let batch: JobRecord[];
       do {
         const now = this.ctx.clock.now();
         batch = await store.acquireDueJobs(toIso(now), this.ctx.identity, LEASE_MS, BATCH);
-        const releases: JobRelease[] = [];
         for (const record of batch) {
           const release = this.#processJob(record, alias, now);
           if (release) releases.push(release);
         }
-        const removed = releases.length > 0 ? await store.releaseJobs(this.ctx.identity, releases) : [];
-        if (!Array.isArray(removed)) {
-          // A store written against an older contract: it still works, but finished jobs are not reported.
-          this.ctx.log('warn', `job store ${JSON.stringify(alias)}: releaseJobs() must return the ids it removed`);
-          continue;
-        }
-        for (const id of removed) {
-          this.ctx.inlineTasks.delete(id);
-          this.ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });
-        }
       } while (batch.length === BATCH && this.ctx.state === 'running');
+      for (let start = 0; start < releases.length; start += BATCH) {
+        await this.#release(alias, store, releases.slice(start, start + BATCH));
+      }
       return true;
     } catch (error) {
       this.ctx.log('error', `job store ${JSON.stringify(alias)} failed; retrying`, error);
       this.ctx.emit('store:error', { alias, error });
       return false;
+    }
+  }
+
+  /** Hands jobs back to their store and reports the ones that ended. */
+  async #release(alias: string, store: JobStore, releases: JobRelease[]): Promise<void> {
+    const removed = await store.releaseJobs(this.ctx.identity, releases);
+    if (!Array.isArray(removed)) {
+      // A store written against an older contract: it still works, but finished jobs are not reported.
+      this.ctx.log('warn', `job store ${JSON.stringify(alias)}: releaseJobs() must return the ids it removed`);
+      return;
+    }
+    for (const id of removed) {
+      this.ctx.inlineTasks.delete(id);
+      this.ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });
     }
   }
 
