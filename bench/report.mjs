@@ -311,7 +311,7 @@ ${targets(results, meta.expressions)}
 ## Running it
 
 \`npm run bench\` at the repo root runs this suite, which rewrites this file, then \`bench/cron-next.ts\`
-(timetable's cron search beside cron-parser, printed to the terminal; about 3 more minutes). It builds \`dist/\` first when it is missing or older than
+(timetable's cron search beside cron-parser, printed to the terminal; about 1 more minute). It builds \`dist/\` first when it is missing or older than
 \`src/\`, and installs the peers (\`bench/package.json\`, kept apart from the library's own dependencies)
 when \`bench/node_modules\` is missing. A subset, printed instead of written here:
 \`node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1\`. Raw results: \`bench/.results/latest.json\`.
