@@ -6,7 +6,11 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'express/index': 'src/express/index.ts',
   },
+  // valibot validates request bodies in timetable/express: bundled, so users need not install it
+  // (none of its types are public).
+  noExternal: ['valibot'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

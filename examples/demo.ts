@@ -1,93 +1,166 @@
 /**
- * The console demo (`npm run demo`): a few jobs on the in-memory store, one readable line per
- * scheduler event for about 15 seconds, then a graceful shutdown.
+ * The web demo (`npm run demo`): an Express app on localhost with a scheduler on the in-memory
+ * store, a few registered demo tasks on interval, cron and date triggers, the REST API under
+ * `/scheduler` behind HTTP Basic auth, and the live dashboard at `/scheduler/dashboard`.
  *
- * Run:  npm run demo    (or: npx tsx examples/demo.ts; Ctrl-C stops it early, also gracefully)
- * See:  a banner, then runs, failures, skipped runs and a one-off job's removal as they happen,
- *       a shutdown that waits for the slow job to finish, a summary, and exit code 0 after
- *       about 17 s.
+ * Run:  npm run demo            (or: npx tsx examples/demo.ts; PORT=8080 picks another port,
+ *                                DEMO_PASSWORD=... another password)
+ *       npm run demo -- --smoke (starts, checks the API and the dashboard once, exits with 0)
+ * See:  a banner with the dashboard URL and the credentials (user `demo`, password `timetable`),
+ *       then one line per run. Open the URL, sign in, and pause, resume, run or remove jobs, or add
+ *       one. Ctrl-C shuts down gracefully: the server closes and running jobs are waited for.
  *
- * (An application imports from 'timetable'; the examples import the sources so that they run
- * from a checkout without a build.)
+ * (An application imports from 'timetable' and 'timetable/express'; the examples import the
+ * sources so that they run from a checkout without a build.)
  */
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DateTrigger, IntervalTrigger, Scheduler, type JobContext } from '../src/index.js';
+import express from 'express';
+import { MemoryJobStore, Scheduler, type JobContext } from '../src/index.js';
+import { schedulerRouter } from '../src/express/index.js';
 
-const DEMO_SECONDS = 15;
-const started = Date.now();
-const clock = (date: Date) => `+${((date.getTime() - started) / 1000).toFixed(1).padStart(4, '0')}s`;
-const line = (when: Date, mark: string, jobId: string, text: string) =>
-  console.log(`[${clock(when)}] ${mark} ${jobId.padEnd(13)} ${text}`);
+const SMOKE = process.argv.includes('--smoke') || process.env.DEMO_SMOKE === '1';
+const HOST = '127.0.0.1';
+const PORT = SMOKE ? 0 : Number(process.env.PORT ?? 3000);
+const USERNAME = 'demo';
+const PASSWORD = process.env.DEMO_PASSWORD || 'timetable';
 
-console.log(`
-  timetable demo
-  ──────────────
-  A scheduler with four jobs on the in-memory store, for ${DEMO_SECONDS} seconds:
-    heartbeat      every 2 s, always succeeds
-    fetch-prices   every 3.5 s, fails on every third run (job:error)
-    build-report   every 4 s, but takes 5 s: with maxInstances 1 the run that falls due
-                   while it is still busy is skipped (job:max-instances)
-    send-welcome   once, 6 s from now (a DateTrigger), then removed (job:removed 'finished')
-  Each line is one event. Ctrl-C stops early; the shutdown always waits for running jobs.
-`);
+// --- the scheduler and its tasks ------------------------------------------------------------------
+const scheduler = new Scheduler({ stores: { default: new MemoryJobStore() } });
 
-const scheduler = new Scheduler();
-
-let beats = 0;
-let fetches = 0;
-scheduler.registerTask('heartbeat', () => `beat #${++beats}`);
-scheduler.registerTask('fetch-prices', async () => {
-  await sleep(50);
-  if (++fetches % 3 === 0) throw new Error('upstream answered 503 Service Unavailable');
-  return { eur: 1.08 + fetches / 1000 };
+let syncs = 0;
+scheduler.registerTask('heartbeat', () => 'alive');
+scheduler.registerTask('send-report', async () => {
+  await sleep(300);
+  return { rows: 1200 + Math.floor(Math.random() * 100) };
 });
-scheduler.registerTask('build-report', async ({ signal }: JobContext) => {
-  await sleep(5000, undefined, { signal }); // aborted only by a timeout or shutdown({ wait: false })
-  return 'report.pdf';
+scheduler.registerTask('sync-prices', async () => {
+  await sleep(100);
+  if (++syncs % 3 === 0) throw new Error('upstream answered 503 Service Unavailable');
+  return { eur: 1.08 };
 });
-scheduler.registerTask('send-welcome', (user: string) => `welcome mail sent to ${user}`);
+scheduler.registerTask('rebuild-index', async ({ signal }: JobContext) => {
+  await sleep(8000, undefined, { signal }); // slow: a run-now while it is busy is refused (maxInstances 1)
+  return 'index rebuilt';
+});
+scheduler.registerTask('send-welcome', (email: string) => `welcome mail sent to ${email}`);
+scheduler.registerTask('cleanup-temp', (days: number = 7) => `removed temp files older than ${days} days`);
 
-await scheduler.addJob('heartbeat', new IntervalTrigger({ seconds: 2 }), { id: 'heartbeat' });
-await scheduler.addJob('fetch-prices', new IntervalTrigger({ seconds: 3.5 }), { id: 'fetch-prices' });
-await scheduler.addJob('build-report', new IntervalTrigger({ seconds: 4 }), { id: 'build-report', maxInstances: 1 });
-await scheduler.addJob('send-welcome', new DateTrigger(new Date(Date.now() + 6000)), {
-  id: 'send-welcome',
+await scheduler.addJob('heartbeat', { type: 'interval', seconds: 10 }, { id: 'heartbeat', name: 'Heartbeat' });
+await scheduler.addJob('send-report', '* * * * *', { id: 'minute-report', name: 'Minute report' });
+await scheduler.addJob('sync-prices', { type: 'interval', seconds: 20 }, { id: 'sync-prices', name: 'Price sync' });
+await scheduler.addJob('rebuild-index', { type: 'interval', seconds: 45 }, {
+  id: 'rebuild-index',
+  name: 'Search index rebuild',
+  maxInstances: 1,
+});
+await scheduler.addJob('send-welcome', { type: 'date', runDate: new Date(Date.now() + 60_000).toISOString() }, {
+  id: 'welcome-ada',
+  name: 'Welcome mail (one-off)',
   args: ['ada@example.com'],
 });
 
-const counts = { executed: 0, failed: 0, skipped: 0 };
-scheduler.on('scheduler:started', (e) => console.log(`[${clock(e.timestamp)}] scheduler started`));
-scheduler.on('job:added', (e) => line(e.timestamp, '+', e.jobId, 'added'));
-scheduler.on('job:submitted', (e) => line(e.timestamp, '▶', e.jobId, 'started'));
-scheduler.on('job:executed', (e) => {
-  counts.executed += 1;
-  line(e.timestamp, '✔', e.jobId, `done in ${e.durationMs} ms → ${JSON.stringify(e.returnValue)}`);
-});
-scheduler.on('job:error', (e) => {
-  counts.failed += 1;
-  line(e.timestamp, '✖', e.jobId, `failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
-});
-scheduler.on('job:max-instances', (e) => {
-  counts.skipped += 1;
-  line(e.timestamp, '⏭', e.jobId, `skipped the ${clock(e.scheduledRunTime)} run: the previous one is still running`);
-});
-scheduler.on('job:missed', (e) => line(e.timestamp, '⌛', e.jobId, `missed the ${clock(e.scheduledRunTime)} run`));
-scheduler.on('job:removed', (e) => line(e.timestamp, '−', e.jobId, `removed (${e.reason})`));
-scheduler.on('scheduler:shutdown', (e) => console.log(`[${clock(e.timestamp)}] scheduler shut down`));
+// One line per run outcome, so the terminal tells the same story as the dashboard.
+const time = (date: Date) => date.toLocaleTimeString('en-GB');
+const log = (date: Date, mark: string, jobId: string, text: string) =>
+  console.log(`[${time(date)}] ${mark} ${jobId.padEnd(14)} ${text}`);
+scheduler.on('job:executed', (e) => log(e.timestamp, '✔', e.jobId, `ok in ${e.durationMs} ms`));
+scheduler.on('job:error', (e) =>
+  log(e.timestamp, '✖', e.jobId, `failed: ${e.error instanceof Error ? e.error.message : String(e.error)}`),
+);
+scheduler.on('job:max-instances', (e) => log(e.timestamp, '⏭', e.jobId, 'skipped: the previous run is still busy'));
+scheduler.on('job:added', (e) => log(e.timestamp, '+', e.jobId, 'added'));
+scheduler.on('job:removed', (e) => log(e.timestamp, '−', e.jobId, `removed (${e.reason})`));
 
-const stop = (why: string) => {
-  if (scheduler.state === 'stopped') return; // already shutting down
-  console.log(`[${clock(new Date())}] ${why}: shutting down, waiting for running jobs...`);
-  scheduler.shutdown().catch((error: unknown) => console.error('shutdown failed:', error));
-};
-const timer = setTimeout(() => stop(`${DEMO_SECONDS} s are up`), DEMO_SECONDS * 1000);
-process.once('SIGINT', () => console.log(`\n[${clock(new Date())}] Ctrl-C: shutting down, waiting for running jobs...`));
+// --- the web app ----------------------------------------------------------------------------------
+const app = express();
+app.use('/scheduler', schedulerRouter(scheduler, { auth: { basic: { username: USERNAME, password: PASSWORD } } }));
+app.get('/', (_req, res) => res.redirect('/scheduler/dashboard'));
 
-// run() starts, shuts down gracefully on SIGINT/SIGTERM, and resolves once shut down (here,
-// usually after the timer above calls shutdown()).
-await scheduler.run();
-clearTimeout(timer);
+const server = app.listen(PORT, HOST);
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    console.error(
+      `Cannot listen on http://${HOST}:${PORT}: ${code === 'EADDRINUSE' ? 'the port is already in use' : 'permission denied'}.\n` +
+        `Stop the program using it, or pick another port:  PORT=3001 npm run demo`,
+    );
+    process.exit(1);
+  }
+  throw error;
+}
+const { port } = server.address() as AddressInfo;
+const origin = `http://${HOST}:${port}`;
+
 console.log(`
-  ${counts.executed} runs succeeded, ${counts.failed} failed, ${counts.skipped} skipped by maxInstances.
-  Every timer is gone, so the process now exits by itself (code 0).
+  timetable web demo
+  ──────────────────
+  Dashboard:   ${origin}/scheduler/dashboard
+  REST API:    ${origin}/scheduler      e.g.  curl -u ${USERNAME}:${PASSWORD} ${origin}/scheduler/jobs
+  Sign in as:  user "${USERNAME}", password "${PASSWORD}"   (HTTP Basic; DEMO_PASSWORD=... changes it)
+
+  Jobs on the in-memory store:
+    heartbeat       every 10 s, always succeeds
+    minute-report   cron "* * * * *": every minute at :00
+    sync-prices     every 20 s, fails on every third run
+    rebuild-index   every 45 s, takes 8 s (maxInstances 1: a run-now while busy is refused)
+    welcome-ada     once, a minute from now (a date trigger), then removed
+  Task "cleanup-temp" is registered but not scheduled: add it from the dashboard's form.
+  Ctrl-C stops the demo gracefully.
 `);
+await scheduler.start();
+
+// --- shutdown -------------------------------------------------------------------------------------
+let stopping = false;
+async function stop(why: string): Promise<void> {
+  if (stopping) {
+    console.log(`${why} again: not waiting for running jobs`);
+    await scheduler.shutdown({ wait: false });
+    return;
+  }
+  stopping = true;
+  console.log(`${why}: closing the server and shutting down, waiting for running jobs...`);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections(); // also the dashboards' open event streams
+  await Promise.all([closed, scheduler.shutdown()]);
+  console.log('Shut down; the process exits by itself.');
+}
+const onSignal = (signal: NodeJS.Signals) => {
+  stop(signal).catch((error: unknown) => {
+    console.error('shutdown failed:', error);
+    process.exitCode = 1;
+  });
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+// --- smoke mode: one authenticated look at the API and the dashboard, then exit -------------------
+if (SMOKE) {
+  const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+  let ok = true;
+  const info = await fetch(`${origin}/scheduler`, { headers: { authorization } });
+  const body = (await info.json()) as { state?: string; jobCount?: number; auth?: string };
+  console.log(`smoke: GET /scheduler -> ${info.status} state=${body.state} jobs=${body.jobCount} auth=${body.auth}`);
+  ok &&= info.status === 200 && body.state === 'running';
+  const page = await fetch(`${origin}/scheduler/dashboard`, { headers: { authorization } });
+  const html = await page.text();
+  const hasCsp = (page.headers.get('content-security-policy') ?? '').includes("default-src 'none'");
+  console.log(
+    `smoke: GET /scheduler/dashboard -> ${page.status} ${page.headers.get('content-type')}` +
+      ` csp=${hasCsp ? 'strict' : 'missing'} title="${/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? ''}"`,
+  );
+  ok &&= page.status === 200 && hasCsp;
+  const anonymous = await fetch(`${origin}/scheduler/jobs`);
+  console.log(`smoke: GET /scheduler/jobs without credentials -> ${anonymous.status}`);
+  ok &&= anonymous.status === 401;
+  console.log(ok ? 'smoke: ok' : 'smoke: FAILED');
+  if (!ok) process.exitCode = 1;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await stop('smoke test done');
+}

@@ -1,4 +1,4 @@
-// Runs every example (except the 15 s console demo) as a child process, all in parallel, and
+// Runs every example (the web demo once, with --smoke) as a child process, all in parallel, and
 // checks that each exits by itself with code 0 and prints its key lines, so examples cannot rot.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,8 @@ const LIMIT_MS = 30_000;
 /** Runs `examples/<file>` with tsx; resolves with its exit code and output (stdout + stderr). */
 function runExample(file: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`], {
+    const [name, ...args] = file.split(' ');
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}`, ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -110,6 +111,38 @@ const EXAMPLES: Record<string, Expected[]> = {
     "cron[day_of_week='mon-fri', hour='9-16', minute='*/15', timezone=America/New_York]",
     'Tue 2026-03-31 09:00\n  Wed 2026-04-01 09:00\n  Thu 2026-04-02 09:00',
     'And of 09:00 daily and 10:00 daily: ERR_MAX_ITERATIONS after 100 iterations',
+  ],
+  'demo.ts --smoke': [
+    /Dashboard: +http:\/\/127\.0\.0\.1:\d+\/scheduler\/dashboard/,
+    'Sign in as:  user "demo", password "timetable"',
+    'smoke: GET /scheduler -> 200 state=running jobs=5 auth=basic',
+    /smoke: GET \/scheduler\/dashboard -> 200 text\/html; charset=utf-8 csp=strict title="timetable · scheduler dashboard"/,
+    'smoke: GET /scheduler/jobs without credentials -> 401',
+    'smoke: ok',
+    'Shut down; the process exits by itself.',
+  ],
+  'express/minimal.ts': [
+    'POST /jobs -> 201, Location: /scheduler/jobs/weekly-report',
+    "trigger: cron[day_of_week='mon', hour='9', timezone=Europe/Berlin]",
+    /next run: \d{4}-\d\d-\d\dT09:00:00\.000\+0[12]:00 /,
+    'GET /jobs/weekly-report -> last outcome: ok, history: 1 record(s)',
+    'bad request -> 400 ERR_INVALID_TRIGGER (field trigger)\nbad request -> 400 ERR_TASK_NOT_FOUND (field task)\n' +
+      'bad request -> 400 ERR_INVALID_TRIGGER (field trigger.runDate)\nbad request -> 401 ERR_UNAUTHORIZED',
+    'DELETE /jobs/weekly-report -> 204\ndone',
+  ],
+  'express/custom-auth.ts': [
+    'reader   GET /jobs -> 200   POST /jobs -> 401 ERR_UNAUTHORIZED',
+    'writer   GET /jobs -> 200   POST /jobs -> 201',
+    'expired  GET /jobs -> 401   POST /jobs -> 401 ERR_UNAUTHORIZED',
+    'tampered GET /jobs -> 401   POST /jobs -> 401 ERR_UNAUTHORIZED',
+    'none     GET /jobs -> 401   POST /jobs -> 401 ERR_UNAUTHORIZED',
+    'jobs: cleanup-2\n',
+  ],
+  'express/read-only.ts': [
+    'GET / -> state running, 1 job(s), readOnly true',
+    [/ -> 403 ERR_READ_ONLY\n/g, 4],
+    'GET /jobs with Host: attacker.example -> 403',
+    'job still there: true, paused: false, state: running',
   ],
 };
 

@@ -9,7 +9,9 @@
  *      "Installing" below).
  *   3. From that consumer: a plain ESM file and a plain CJS file use the library at run time
  *      (Scheduler + VirtualClock + an interval job, errors are SchedulerErrors with a `code`,
- *      `timetable/package.json` resolves); a TypeScript file is type-checked with the repo's tsc
+ *      `timetable/package.json` resolves; `timetable/express` mounted in a real Express app,
+ *      from both builds and with core from both builds, answering the error codes core throws);
+ *      a TypeScript file is type-checked with the repo's tsc
  *      under moduleResolution node16 (as ESM and as CJS), bundler and node10.
  *   4. publint (strict: warnings fail) and @arethetypeswrong/cli on the same tarball.
  *
@@ -155,6 +157,64 @@ async function check(lib, testing, entryFile) {
 }
 `;
 
+/**
+ * Shared by the ESM and CJS consumers: `timetable/express` mounted in a real Express app. `core` is
+ * the core entry the scheduler comes from, `web` the express entry (possibly the other build:
+ * the router must work with the core classes of either). Error codes must agree between a
+ * SchedulerError thrown by core and the router's answer to the same mistake.
+ */
+const expressBody = String.raw`
+async function checkExpress(express, core, web, label) {
+  const assert = require_assert();
+  assert.equal(typeof web.schedulerRouter, 'function', label + ': schedulerRouter is exported');
+  const scheduler = new core.Scheduler({ timezone: 'UTC', tasks: { greet: (who) => 'hello ' + who } });
+  const router = web.schedulerRouter(scheduler, { auth: { bearer: 'tok' } });
+  assert.equal(typeof router.close, 'function');
+  const app = express();
+  app.use('/scheduler', router);
+  await scheduler.start();
+  const server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = 'http://127.0.0.1:' + server.address().port + '/scheduler';
+  const call = async (method, path, body, token = 'tok') => {
+    const headers = { Authorization: 'Bearer ' + token };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
+  };
+  try {
+    assert.equal((await call('GET', '/', undefined, 'wrong')).status, 401, label + ': auth is enforced');
+    const created = await call('POST', '/jobs', { id: 'a', task: 'greet', args: ['pkg'], trigger: { type: 'interval', minutes: 5 } });
+    assert.equal(created.status, 201, label + ': POST /jobs ' + JSON.stringify(created.body));
+    assert.equal(created.body.nextRunTime.endsWith('Z') || /[+-]\d\d:\d\d$/.test(created.body.nextRunTime), true);
+    const job = await scheduler.getJob('a');
+    assert.ok(job && job.trigger instanceof core.IntervalTrigger, label + ': the job is a core job');
+    // The same mistakes, straight to core and over HTTP: the codes agree.
+    const mistakes = [
+      [() => scheduler.addJob('greet', { type: 'cron', hour: '25' }), { task: 'greet', trigger: { type: 'cron', hour: '25' } }, 400],
+      [() => scheduler.addJob('greet', '@daily', { id: 'a' }), { task: 'greet', trigger: '@daily', id: 'a' }, 409],
+      [() => scheduler.addJob('nope', '@daily'), { task: 'nope', trigger: '@daily' }, 400],
+    ];
+    for (const [direct, body, status] of mistakes) {
+      const error = await direct().then(() => null, (e) => e);
+      assert.ok(error instanceof core.SchedulerError, label + ': core throws a SchedulerError');
+      const answer = await call('POST', '/jobs', body);
+      assert.equal(answer.status, status, label + ': ' + JSON.stringify(answer.body));
+      assert.equal(answer.body.error.code, error.code, label + ': the router answers the code core throws');
+    }
+    const missing = await call('GET', '/jobs/nope');
+    const notFound = await scheduler.removeJob('nope').then(() => null, (e) => e);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, notFound.code);
+    assert.equal((await call('DELETE', '/jobs/a')).status, 204);
+  } finally {
+    router.close();
+    server.close();
+    await scheduler.shutdown();
+  }
+}
+`;
+
 const esmConsumer = `// A plain ESM consumer of the installed tarball.
 import { createRequire } from 'node:module';
 import * as lib from 'timetable';
@@ -172,6 +232,12 @@ const entry = fileOf(import.meta.resolve('timetable'));
 assert.match(entry, /dist[\\\\/]index\\.js$/, 'import resolves to the ESM build');
 assert.match(fileOf(import.meta.resolve('timetable/testing')), /dist[\\\\/]testing[\\\\/]index\\.js$/);
 const runs = await check(lib, testing, entry);
+${expressBody}
+const { default: express } = await import('express');
+const web = await import('timetable/express');
+assert.match(fileOf(import.meta.resolve('timetable/express')), /dist[\\/]express[\\/]index\.js$/);
+await checkExpress(express, lib, web, 'ESM router, ESM core');
+await checkExpress(express, lib, createRequire(import.meta.url)('timetable/express'), 'CJS router, ESM core');
 const { default: manifest } = await import('timetable/package.json', { with: { type: 'json' } });
 assert.equal(manifest.name, 'timetable');
 assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
@@ -194,7 +260,16 @@ assert.match(require.resolve('timetable/testing'), /dist[\\\\/]testing[\\\\/]ind
 const manifest = require('timetable/package.json');
 assert.equal(manifest.name, 'timetable');
 assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
-check(lib, testing, entry).then(
+${expressBody}
+const web = require('timetable/express');
+assert.match(require.resolve('timetable/express'), /dist[\\/]express[\\/]index\.cjs$/);
+check(lib, testing, entry)
+  .then(async (runs) => {
+    await checkExpress(require('express'), lib, web, 'CJS router, CJS core');
+    await checkExpress(require('express'), await import('timetable'), web, 'CJS router, ESM core');
+    return runs;
+  })
+  .then(
   (runs) => console.log('cjs ok: ' + runs + ' runs'),
   (error) => {
     console.error(error);
@@ -218,6 +293,17 @@ import {
   type TriggerSpec,
 } from 'timetable';
 import { VirtualClock } from 'timetable/testing';
+import type { Router } from 'express';
+import {
+  schedulerRouter,
+  type AuthFunction,
+  type ErrorBody,
+  type JobJson,
+  type RunRecord,
+  type SchedulerInfo,
+  type SchedulerRouter,
+  type SchedulerRouterOptions,
+} from 'timetable/express';
 
 const clock = new VirtualClock('2026-01-01T00:00:00Z');
 const options: SchedulerOptions = { clock, timezone: 'Europe/Berlin' };
@@ -245,6 +331,21 @@ const everyHour: Trigger = {
 
 // @ts-expect-error: interval units are numbers
 new IntervalTrigger({ minutes: 'five' });
+
+const byHeader: AuthFunction = (req, access) => access === 'read' || req.headers['x-key'] === 'k';
+const routerOptions: SchedulerRouterOptions = { auth: byHeader, readOnly: false, bodyLimit: '10kb', historySize: 5 };
+const router: SchedulerRouter = schedulerRouter(s, routerOptions);
+const asRouter: Router = router; // an Express Router, mountable with app.use
+asRouter.stack.length.toFixed();
+router.close();
+schedulerRouter(s, { auth: { basic: { username: 'u', password: 'p' } }, allowedHosts: ['localhost'] });
+schedulerRouter(s, { auth: { bearer: 't' }, dashboard: false });
+// @ts-expect-error: auth must be configured explicitly, true is not an option
+schedulerRouter(s, { auth: true });
+export function describeJob(job: JobJson, info: SchedulerInfo, error: ErrorBody): string {
+  const last: RunRecord | null = job.lastOutcome;
+  return \`\${job.id} \${job.trigger.description} \${last?.status ?? '-'} \${info.state} \${error.error.code}\`;
+}
 
 export async function main(): Promise<number> {
   const first: Job = await s.addJob(task, everyHour, { id: 'hourly', maxInstances: 1, coalesce: true });
@@ -372,8 +473,8 @@ async function checks(tmp) {
   // 4. The independent checks, in parallel; reported in a fixed order.
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const jobs = [
-    ['ESM consumer: import timetable, timetable/testing, timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
-    ['CJS consumer: require timetable, timetable/testing, timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
+    ['ESM consumer: import timetable, timetable/testing, timetable/express (and the CJS router), timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
+    ['CJS consumer: require timetable, timetable/testing, timetable/express (with ESM core too), timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
     ...tsModes.map((mode) => [
       `TypeScript consumer type-checks: moduleResolution ${mode.name}`,
       run(process.execPath, [tsc, '-p', join(consumer, mode.dir), '--pretty', 'false'], { cwd: consumer }),
@@ -418,6 +519,8 @@ async function installInto(consumer, tarball) {
   // What a TypeScript user has anyway; @types of the dependencies are deliberately not added.
   await mkdir(join(modules, '@types'), { recursive: true });
   await symlink(join(root, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'junction');
+  // What an Express user of timetable/express has (its own dependencies resolve in the repo).
+  await symlink(join(root, 'node_modules', '@types', 'express'), join(modules, '@types', 'express'), 'junction');
   return { ok: true, output: '' };
 }
 

@@ -1,0 +1,221 @@
+/**
+ * Client script, part 4: behaviour (refreshing, the buttons, the forms) and start-up.
+ *
+ * @internal
+ * @module
+ */
+
+/** Browser JavaScript: refreshing, the actions, the forms and start-up. @internal */
+export const CLIENT_APP_JS = String.raw`
+// ---- refreshing ------------------------------------------------------------------------------
+let refreshTimer = null;
+let refreshing = null;
+let refreshAgain = false;
+
+/** Refetches the facts and the job list soon; bursts of events collapse into one refetch. */
+function scheduleRefresh(delay) {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refresh();
+  }, delay === undefined ? 150 : delay);
+}
+
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      const [facts, list] = await Promise.all([api('GET', '/'), api('GET', '/jobs')]);
+      renderInfo(facts);
+      renderJobs(list.jobs);
+      await Promise.all([...expanded].map((id) => loadDetails(id)));
+    } catch (error) {
+      showError(error, 'Could not load the jobs');
+    }
+  })();
+  await refreshing;
+  refreshing = null;
+  if (refreshAgain) {
+    refreshAgain = false;
+    await refresh();
+  }
+}
+
+async function loadDetails(id) {
+  const row = rows.get(id);
+  if (!row) return;
+  try {
+    const job = await api('GET', '/jobs/' + encodeURIComponent(id));
+    if (rows.get(id) === row && expanded.has(id)) renderDetails(row, job);
+  } catch (error) {
+    if (error.code === 'ERR_JOB_NOT_FOUND') return; // removed meanwhile; the next refresh drops the row
+    showError(error, 'Could not load the history of job "' + id + '"');
+  }
+}
+
+function toggleDetails(row) {
+  const open = !expanded.has(row.id);
+  if (open) expanded.add(row.id);
+  else expanded.delete(row.id);
+  row.details.hidden = !open;
+  row.toggle.textContent = open ? '▾' : '▸';
+  row.toggle.setAttribute('aria-expanded', String(open));
+  updateButtons(row);
+  if (open) {
+    row.detailsCell.replaceChildren(el('span', { class: 'sub', text: 'Loading…' }));
+    void loadDetails(row.id);
+  }
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+const ACTIONS = {
+  pause: { verb: 'pause', request: (path) => api('POST', path + '/pause') },
+  resume: { verb: 'resume', request: (path) => api('POST', path + '/resume') },
+  run: { verb: 'run', request: (path) => api('POST', path + '/run') },
+  remove: { verb: 'remove', request: (path) => api('DELETE', path) },
+};
+
+async function jobAction(row, name) {
+  const job = row.job;
+  const label = job.name || job.id;
+  if (name === 'remove' && !confirm('Remove job "' + label + '"? This cannot be undone.')) return;
+  const button = row.buttons[name];
+  button.disabled = true;
+  button.setAttribute('data-busy', '');
+  clearError();
+  try {
+    await ACTIONS[name].request('/jobs/' + encodeURIComponent(job.id));
+    announce(name === 'run' ? 'Job "' + label + '" submitted to run now.' : 'Job "' + label + '": ' + name + 'd.');
+  } catch (error) {
+    showError(error, 'Could not ' + ACTIONS[name].verb + ' job "' + label + '"');
+  } finally {
+    button.removeAttribute('data-busy');
+    updateButtons(row);
+    scheduleRefresh(0);
+  }
+}
+
+async function schedulerAction(name) {
+  clearError();
+  try {
+    renderInfo(await api('POST', '/' + name));
+    announce('Scheduler: ' + name + (name === 'start' ? 'ed.' : 'd.'));
+  } catch (error) {
+    showError(error, 'Could not ' + name + ' the scheduler');
+  }
+  scheduleRefresh(0);
+}
+
+let announceTimer = null;
+/** Says what an action did, in a polite status region, for a few seconds. */
+function announce(text) {
+  $('action-status').textContent = text;
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => { $('action-status').textContent = ''; }, 6000);
+}
+
+// ---- the add form ----------------------------------------------------------------------------
+const KINDS = {
+  cron: { label: 'Cron expression', type: 'text', placeholder: '*/5 * * * *' },
+  interval: { label: 'Every (seconds)', type: 'number', placeholder: '30' },
+  date: { label: 'Run at (local time)', type: 'datetime-local', placeholder: '' },
+};
+
+function onKindChange() {
+  const kind = KINDS[$('add-kind').value] || KINDS.cron;
+  const input = $('add-value');
+  $('add-value-label').textContent = kind.label;
+  input.value = '';
+  input.type = kind.type;
+  input.placeholder = kind.placeholder;
+  if (kind.type === 'number') { input.min = '0'; input.step = 'any'; } else { input.removeAttribute('min'); input.removeAttribute('step'); }
+  if (kind.type === 'datetime-local') input.step = '1';
+}
+
+/** The trigger for the form's kind and value; the server validates it (and names the field). */
+function triggerFrom(kind, value) {
+  if (kind === 'interval') {
+    const seconds = Number(value);
+    return { type: 'interval', seconds: value !== '' && Number.isFinite(seconds) ? seconds : value };
+  }
+  if (kind === 'date') {
+    const date = new Date(value); // datetime-local: wall time in this browser's zone
+    return { type: 'date', runDate: Number.isNaN(date.getTime()) ? value : date.toISOString() };
+  }
+  return value; // a crontab string (5 or 6 fields, or a nickname such as @hourly)
+}
+
+async function onAddSubmit(event) {
+  event.preventDefault();
+  clearError();
+  const form = $('add-form');
+  const data = new FormData(form);
+  const text = (name) => String(data.get(name) || '').trim();
+  const body = { task: text('task'), trigger: triggerFrom(text('kind'), text('value')) };
+  if (text('id')) body.id = text('id');
+  if (text('name')) body.name = text('name');
+  if (text('args')) {
+    try {
+      body.args = JSON.parse(text('args'));
+    } catch (e) {
+      showError(new ApiError(0, 'ERR_CLIENT_INVALID_JSON', 'Args must be JSON, e.g. ["a", 1] (' + e.message + ').', { field: 'args' }), 'Could not add the job');
+      return;
+    }
+  }
+  const submit = $('add-submit');
+  submit.disabled = true;
+  try {
+    const job = await api('POST', '/jobs', body);
+    for (const name of ['id', 'name', 'value', 'args']) form.elements[name].value = '';
+    announce('Job "' + (job.name || job.id) + '" added.');
+  } catch (error) {
+    showError(error, 'Could not add the job');
+  } finally {
+    submit.disabled = false;
+    scheduleRefresh(0);
+  }
+}
+
+async function loadTasks() {
+  const select = $('add-task');
+  try {
+    const { tasks } = await api('GET', '/tasks');
+    const chosen = select.value;
+    select.replaceChildren(...tasks.map((name) => el('option', { value: name, text: name })));
+    if (!tasks.length) select.append(el('option', { value: '', text: 'no registered tasks', disabled: true }));
+    if (tasks.includes(chosen)) select.value = chosen;
+  } catch (error) {
+    showError(error, 'Could not load the task names');
+  }
+}
+
+// ---- start-up --------------------------------------------------------------------------------
+function start() {
+  void loadTasks();
+  void refresh();
+  void connectEvents();
+}
+
+$('alert-dismiss').addEventListener('click', clearError);
+$('scheduler-start').addEventListener('click', () => schedulerAction('start'));
+$('scheduler-pause').addEventListener('click', () => schedulerAction('pause'));
+$('scheduler-resume').addEventListener('click', () => schedulerAction('resume'));
+$('add-kind').addEventListener('change', onKindChange);
+$('add-form').addEventListener('submit', onAddSubmit);
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = $('token-input').value.trim();
+  if (!value) return;
+  writeToken(value);
+  $('token-input').value = '';
+  $('token-card').hidden = true;
+  clearError();
+  start();
+});
+setInterval(tick, 1000);
+setInterval(() => scheduleRefresh(), 30000); // a safety net; events drive the normal updates
+start();
+`;

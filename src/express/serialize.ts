@@ -1,0 +1,155 @@
+/**
+ * The JSON shapes of the API: jobs, run records and the scheduler's info. Dates are ISO-8601 with
+ * the offset of the scheduler's time zone (`2026-11-27T20:00:00.000+01:00`).
+ *
+ * @module
+ */
+import { DateTime } from 'luxon';
+import type { Job, Scheduler, SchedulerState, TriggerSpec } from '../index.js';
+import type { AuthKind } from './options.js';
+
+/** The outcome of one run (or one slot that did not run), kept by the router from scheduler events. */
+export interface RunRecord {
+  /** The slot the run was for. */
+  scheduledRunTime: string;
+  /** When the task started, or `null` if it never did (missed, skipped, cancelled before start). */
+  startedAt: string | null;
+  /** When the run ended, or when the slot was given up. */
+  finishedAt: string;
+  /** How long the task ran, or `null` when it did not run. */
+  durationMs: number | null;
+  /**
+   * `'ok'` (`job:executed`), `'error'` (`job:error`), `'missed'` (`job:missed`: later than its
+   * `misfireGraceTime`) or `'skipped'` (`job:max-instances`).
+   */
+  status: 'ok' | 'error' | 'missed' | 'skipped';
+  /** The error's message, for `'error'`. */
+  error?: string;
+}
+
+/** A trigger as JSON: its spec (which `POST /jobs` accepts back) and its readable description. */
+export interface TriggerJson {
+  /** The JSON spec, or `null` for a custom trigger whose `toJSON()` failed. */
+  spec: TriggerSpec | null;
+  /** `trigger.toString()`, e.g. `cron[hour='9']`. */
+  description: string;
+}
+
+/** A job as the API shows it. */
+export interface JobJson {
+  /** Unique id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** The task name. */
+  task: string;
+  /** Positional arguments passed to the task. */
+  args: unknown[];
+  /** The trigger. */
+  trigger: TriggerJson;
+  /** The next run, or `null` while paused (or pending without a known time). */
+  nextRunTime: string | null;
+  /** `true` while the job is paused. */
+  paused: boolean;
+  /** `true` until the scheduler starts and writes the job to its store. */
+  pending: boolean;
+  /** Alias of the store holding the job. */
+  store: string;
+  /** Alias of the executor running the job. */
+  executor: string;
+  /** Seconds a run may start late; `null` = no limit. */
+  misfireGraceTime: number | null;
+  /** Coalescing policy. */
+  coalesce: 'latest' | 'earliest' | 'all';
+  /** Most runs in flight at once. */
+  maxInstances: number;
+  /** Largest random delay in seconds; `null` = the trigger's, or none. */
+  jitter: number | null;
+  /** Seconds after which a run is aborted; `null` = none. */
+  timeout: number | null;
+  /** Free JSON data of the application. */
+  metadata: Record<string, unknown>;
+  /** The newest run record, or `null` before the first outcome. */
+  lastOutcome: RunRecord | null;
+  /** The last run records, newest first: only on single-job responses. */
+  history?: RunRecord[];
+}
+
+/** What `GET /` (and the lifecycle routes) answer. */
+export interface SchedulerInfo {
+  /** `'stopped'`, `'running'` or `'paused'`. */
+  state: SchedulerState;
+  /** The scheduler's IANA time zone, in which every date of the API is written. */
+  timezone: string;
+  /** Job store aliases. */
+  stores: string[];
+  /** Executor aliases. */
+  executors: string[];
+  /** How many jobs there are. */
+  jobCount: number;
+  /** Whether the router refuses every write. */
+  readOnly: boolean;
+  /** The kind of authentication configured. */
+  auth: AuthKind;
+}
+
+/** Formats an instant as ISO-8601 with the offset of `zone`. @internal */
+export function isoIn(zone: string, date: Date | number): string {
+  const ms = typeof date === 'number' ? date : date.getTime();
+  return DateTime.fromMillis(ms, { zone }).toISO() ?? new Date(ms).toISOString();
+}
+
+function triggerJson(job: Job): TriggerJson {
+  let spec: TriggerSpec | null = null;
+  try {
+    spec = job.trigger.toJSON();
+  } catch {
+    spec = null;
+  }
+  let description: string;
+  try {
+    description = String(job.trigger);
+  } catch {
+    description = spec === null ? 'trigger' : spec.type;
+  }
+  return { spec, description };
+}
+
+/** A job as JSON; `history` (newest first) is included when given. @internal */
+export function jobJson(zone: string, job: Job, history: readonly RunRecord[] | undefined, withHistory: boolean): JobJson {
+  const json: JobJson = {
+    id: job.id,
+    name: job.name,
+    task: job.task,
+    args: [...job.args],
+    trigger: triggerJson(job),
+    nextRunTime: job.nextRunTime === null ? null : isoIn(zone, job.nextRunTime),
+    paused: job.paused,
+    pending: job.pending,
+    store: job.store,
+    executor: job.executor,
+    misfireGraceTime: job.misfireGraceTime,
+    coalesce: job.coalesce,
+    maxInstances: job.maxInstances,
+    jitter: job.jitter,
+    timeout: job.timeout,
+    metadata: { ...job.metadata },
+    lastOutcome: history?.[0] ?? null,
+  };
+  if (withHistory) json.history = [...(history ?? [])];
+  return json;
+}
+
+/** The scheduler's info. @internal */
+export async function schedulerInfo(scheduler: Scheduler, readOnly: boolean, auth: AuthKind): Promise<SchedulerInfo> {
+  const jobs = await scheduler.getJobs();
+  return {
+    state: scheduler.state,
+    timezone: scheduler.timezone,
+    stores: scheduler.stores,
+    executors: scheduler.executors,
+    jobCount: jobs.length,
+    readOnly,
+    auth,
+  };
+}
