@@ -1,0 +1,215 @@
+// The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
+// against a real Express 5 app, the real router and a real scheduler: the page loads and lists
+// the jobs, a run-now's outcome arrives live through /events, API errors are shown naming the
+// field, and jobs are added, paused, resumed and removed from the page.
+//
+// Without /usr/bin/chromium the suite is skipped with a warning, except under CI, where it fails
+// (.ci/run installs Chromium first).
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryJobStore, Scheduler } from '../../src/index.js';
+import { schedulerRouter } from '../../src/express/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI) && !['false', '0'].includes(process.env.CI ?? '');
+if (!haveChromium) {
+  if (inCi) {
+    throw new Error(`${CHROMIUM} is missing: the dashboard's browser test cannot run (.ci/run installs the Debian chromium package)`);
+  }
+  console.warn(
+    `\n!!! SKIPPING the dashboard browser test: ${CHROMIUM} is missing.\n` +
+      '!!! Install it (apt-get install -y chromium) to run test/express/dashboard.browser.test.ts; under CI=true this fails.\n',
+  );
+}
+
+const USER = 'ops';
+const PASSWORD = 'correct horse battery staple';
+const TOKEN = 's3cret-token';
+const WAIT_MS = 5_000;
+
+describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
+  let scheduler: Scheduler;
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  const problems: string[] = [];
+
+  const row = (id: string): Locator => page.locator(`[data-testid="job-row"][data-job-id="${id}"]`);
+  /** Waits until the locator's element contains the text (or pattern). */
+  const waitForText = (locator: Locator, text: string | RegExp): Promise<void> =>
+    locator.filter({ hasText: text }).first().waitFor({ timeout: WAIT_MS });
+
+  beforeAll(async () => {
+    scheduler = new Scheduler({ stores: { default: new MemoryJobStore() }, timezone: 'UTC' });
+    let greetings = 0;
+    scheduler.registerTask('greet', (who: string) => `hello ${who} #${++greetings}`);
+    scheduler.registerTask('explode', () => {
+      throw new Error('kaboom <img src=x onerror=alert(1)>');
+    });
+    await scheduler.addJob('greet', { type: 'interval', hours: 1 }, { id: 'greeter', args: ['ada'] });
+    await scheduler.addJob('explode', '0 0 1 1 *', { id: 'exploder', name: 'Exploding job' });
+    await scheduler.start();
+
+    const app = express();
+    app.use('/scheduler', schedulerRouter(scheduler, { auth: { basic: { username: USER, password: PASSWORD } } }));
+    // A bearer-token mount: the (data-free) page loads without the token and asks for it after
+    // the API's first 401.
+    app.use('/token', schedulerRouter(scheduler, { auth: { bearer: TOKEN } }));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scheduler/dashboard`;
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+    });
+    // The browser answers the Basic challenge the way a user signing in would.
+    const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // A CSP violation or a script error shows up here; expected API errors are shown in the page.
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+    }
+    await scheduler?.shutdown({ wait: false });
+  });
+
+  it('loads the page and lists the jobs, with the scheduler state and live updates on', async () => {
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).toMatch(/default-src 'none'.*script-src 'nonce-.*frame-ancestors 'none'/);
+    expect(headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    await row('greeter').waitFor({ timeout: WAIT_MS });
+    await row('exploder').waitFor({ timeout: WAIT_MS });
+    await waitForText(page.getByTestId('scheduler-state'), 'running');
+    await waitForText(page.getByTestId('live-status'), 'live');
+    expect(await row('exploder').getByTestId('job-title').textContent()).toBe('Exploding job');
+    expect(await row('greeter').getByTestId('job-trigger').textContent()).toContain('interval');
+    expect(await row('greeter').getByTestId('job-next-run').textContent()).toMatch(/in (59|60) min|in 1 h/);
+    expect(await row('greeter').getByTestId('job-state').textContent()).toContain('active');
+    expect(await row('greeter').getByTestId('job-outcome').textContent()).toContain('no runs yet');
+  });
+
+  it('runs a job now and shows its outcome as it arrives through /events', async () => {
+    await row('greeter').getByTestId('job-run').click();
+    await waitForText(row('greeter').getByTestId('job-outcome'), 'ok');
+
+    await row('exploder').getByTestId('job-run').click();
+    const outcome = row('exploder').getByTestId('job-outcome');
+    await waitForText(outcome, 'error');
+    // The error message is shown as text, never parsed as HTML.
+    await waitForText(outcome.getByTestId('outcome-error'), 'kaboom <img src=x onerror=alert(1)>');
+    expect(await outcome.locator('img').count()).toBe(0);
+
+    // The details row shows the run history from GET /jobs/:id.
+    await row('exploder').getByTestId('job-toggle').click();
+    const details = page.locator('[data-testid="job-details"][data-job-id="exploder"]');
+    await details.getByTestId('history-row').first().waitFor({ timeout: WAIT_MS });
+    expect(await details.getByTestId('history-row').first().getAttribute('data-status')).toBe('error');
+
+    // A change made elsewhere (here, by the application) arrives through /events alone.
+    await scheduler.pauseJob('exploder');
+    await waitForText(row('exploder').getByTestId('job-state'), 'paused');
+    await scheduler.resumeJob('exploder');
+    await waitForText(row('exploder').getByTestId('job-state'), 'active');
+  });
+
+  it('shows an invalid cron expression as an error naming the field, and adds nothing', async () => {
+    await page.getByTestId('add-task').selectOption('greet');
+    await page.getByTestId('add-kind').selectOption('cron');
+    await page.getByTestId('add-id').fill('broken');
+    await page.getByTestId('add-value').fill('61 * * * *');
+    await page.getByTestId('add-submit').click();
+    const alert = page.getByRole('alert');
+    // The field at fault: `cron.expression`, possibly under the request's `trigger`.
+    await waitForText(alert, /field (trigger\.)?cron\.expression|field trigger/);
+    expect(await alert.textContent()).toMatch(/ERR_(VALIDATION|INVALID_TRIGGER)/);
+    expect(await alert.textContent()).toContain('61');
+    expect(await page.getByTestId('add-value').getAttribute('aria-invalid')).toBe('true');
+    expect(await scheduler.getJob('broken')).toBeUndefined();
+    expect(await page.getByTestId('job-row').count()).toBe(2);
+  });
+
+  it('adds a valid job and lists it', async () => {
+    await page.getByTestId('add-id').fill('nightly');
+    await page.getByTestId('add-name').fill('Nightly greeting');
+    await page.getByTestId('add-value').fill('0 3 * * *');
+    await page.getByTestId('add-args').fill('["grace"]');
+    await page.getByTestId('add-submit').click();
+    await row('nightly').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('alert').isHidden()).toBe(true);
+    expect(await row('nightly').getByTestId('job-trigger').textContent()).toContain('0 3 * * *');
+    expect(await row('nightly').getByTestId('job-task').textContent()).toContain('["grace"]');
+    expect((await scheduler.getJob('nightly'))?.args).toEqual(['grace']);
+  });
+
+  it('pauses and resumes a job', async () => {
+    await row('nightly').getByTestId('job-pause').click();
+    await waitForText(row('nightly').getByTestId('job-state'), 'paused');
+    await row('nightly').getByTestId('job-resume').waitFor({ timeout: WAIT_MS });
+    expect((await scheduler.getJob('nightly'))?.paused).toBe(true);
+
+    await row('nightly').getByTestId('job-resume').click();
+    await waitForText(row('nightly').getByTestId('job-state'), 'active');
+    await row('nightly').getByTestId('job-pause').waitFor({ timeout: WAIT_MS });
+    expect((await scheduler.getJob('nightly'))?.paused).toBe(false);
+  });
+
+  it('pauses and resumes the scheduler', async () => {
+    await page.getByTestId('scheduler-pause').click();
+    await waitForText(page.getByTestId('scheduler-state'), 'paused');
+    expect(scheduler.state).toBe('paused');
+    await page.getByTestId('scheduler-resume').click();
+    await waitForText(page.getByTestId('scheduler-state'), 'running');
+    expect(scheduler.state).toBe('running');
+  });
+
+  it('removes a job after confirmation', async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row('nightly').getByTestId('job-remove').click();
+    await row('nightly').waitFor({ state: 'detached', timeout: WAIT_MS });
+    expect(await scheduler.getJob('nightly')).toBeUndefined();
+    expect(await page.getByTestId('job-row').count()).toBe(2);
+  });
+
+  it('asks for a bearer token after a 401 and sends it from then on', async () => {
+    const tokenPage = await browser.newPage();
+    try {
+      await tokenPage.goto(url.replace('/scheduler/', '/token/'));
+      await tokenPage.getByTestId('token-form').waitFor({ timeout: WAIT_MS });
+      await waitForText(tokenPage.getByRole('alert'), 'ERR_UNAUTHORIZED');
+      expect(await tokenPage.getByTestId('job-row').count()).toBe(0);
+      await tokenPage.getByTestId('token-input').fill(TOKEN);
+      await tokenPage.getByTestId('token-submit').click();
+      await tokenPage.locator('[data-testid="job-row"][data-job-id="greeter"]').waitFor({ timeout: WAIT_MS });
+      await waitForText(tokenPage.getByTestId('live-status'), 'live');
+      expect(await tokenPage.getByTestId('token-form').isHidden()).toBe(true);
+      expect(await tokenPage.evaluate('sessionStorage.length')).toBe(1);
+    } finally {
+      await tokenPage.close();
+    }
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
