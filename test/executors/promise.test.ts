@@ -3,19 +3,9 @@ import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../../
 import type { RunOutcome, RunRequest } from '../../src/executors/executor.js';
 import { PromiseExecutor } from '../../src/executors/promise.js';
 import { VirtualClock } from '../../src/testing/index.js';
+import { deferred } from '../helpers/scheduler.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** A promise with its settle functions exposed, to hold a task open. */
-function deferred<T = unknown>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** A request whose abort drives a real AbortController, so tests can read the signal. */
 function request(call: (signal: AbortSignal) => unknown, overrides: Partial<RunRequest> = {}) {
