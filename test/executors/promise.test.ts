@@ -121,7 +121,7 @@ describe('PromiseExecutor outcomes', () => {
 describe('PromiseExecutor concurrency', () => {
   it('runs exactly `concurrency` tasks at once and starts the queue in FIFO order', async () => {
     const executor = started({ concurrency: 3 });
-    const gates = Array.from({ length: 8 }, () => deferred());
+    const gates = Array.from({ length: 8 }, () => deferred<string>());
     const startOrder: number[] = [];
     let running = 0;
     let maxRunning = 0;
@@ -277,7 +277,7 @@ describe('PromiseExecutor lifecycle', () => {
 
   it('shutdown({ wait: true }) waits for running and queued runs, then refuses new ones', async () => {
     const executor = started({ concurrency: 1 });
-    const gates = [deferred(), deferred()];
+    const gates = [deferred<string>(), deferred<string>()];
     const outcomes = gates.map((gate) => track(executor.submit(request(() => gate.promise).req)));
     await clock.flush();
     let done = false;
