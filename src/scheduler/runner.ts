@@ -123,7 +123,9 @@ export class Runner {
     this.#emitRun('job:submitted', record, store, run);
     let outcome: Promise<RunOutcome>;
     try {
-      outcome = executor.submit(this.#request(record, store, fn, run, 0));
+      // Promise.resolve: an executor that breaks the contract with a plain value or a thenable
+      // still ends up in #report (a native promise passes through as itself).
+      outcome = Promise.resolve(executor.submit(this.#request(record, store, fn, run, 0)));
     } catch (error) {
       outcome = Promise.reject(error as Error);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTrigger, IntervalTrigger, MemoryJobStore, Scheduler } from '../../src/index.js';
-import type { Executor, JobContext, Trigger } from '../../src/index.js';
+import type { Executor, JobContext, RunRequest, Trigger } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 import { T0, deferred, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
 
@@ -60,14 +60,34 @@ describe('robustness of the loop and the runner', () => {
     await scheduler.shutdown();
   });
 
-  it('reports an executor that rejects as job:error instead of crashing', async () => {
-    const rejecting: Executor = { submit: () => Promise.reject(new Error('executor broke')), shutdown: async () => undefined };
-    const { clock, scheduler } = makeScheduler({ executors: { default: rejecting } });
+  it.each([
+    ['rejects', () => Promise.reject(new Error('executor broke'))],
+    ['throws', () => { throw new Error('executor broke'); }],
+  ] as const)('reports an executor that %s as job:error instead of crashing, with and without jitter', async (_, submit) => {
+    const broken: Executor = { submit, shutdown: async () => undefined };
+    const { clock, scheduler } = makeScheduler({ executors: { default: broken } });
     const events = recordEvents(scheduler);
-    await scheduler.addJob(() => 1, new DateTrigger(at(S)));
+    await scheduler.addJob(() => 1, new DateTrigger(at(S)), { id: 'plain' });
+    await scheduler.addJob(() => 1, new DateTrigger(at(S)), { id: 'jittered', jitter: 0.5 });
     await scheduler.start();
     await clock.advance(2 * S);
-    expect(ofType(events, 'job:error').map((event) => (event.error as Error).message)).toEqual(['executor broke']);
+    const errors = ofType(events, 'job:error').map((event) => [event.jobId, (event.error as Error).message]);
+    expect(errors.sort()).toEqual([['jittered', 'executor broke'], ['plain', 'executor broke']]);
+    expect(ofType(events, 'store:error')).toEqual([]);
+    await scheduler.shutdown();
+  });
+
+  it('treats an executor that returns a plain outcome instead of a promise as if it had', async () => {
+    const plain = {
+      submit: (request: RunRequest) => ({ status: 'success', returnValue: request.call(), startedAt: 0, finishedAt: 0 }),
+      shutdown: async () => undefined,
+    } as unknown as Executor;
+    const { clock, scheduler } = makeScheduler({ executors: { default: plain } });
+    const events = recordEvents(scheduler);
+    await scheduler.addJob(() => 'ran', new DateTrigger(at(S)));
+    await scheduler.start();
+    await clock.advance(2 * S);
+    expect(ofType(events, 'job:executed').map((event) => event.returnValue)).toEqual(['ran']);
     await scheduler.shutdown();
   });
 
