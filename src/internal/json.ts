@@ -8,16 +8,23 @@ import type { JsonValue } from '../triggers/trigger.js';
 import { argumentError, isPlainObject, type Fail } from './validate.js';
 
 /**
+ * How deep arrays and objects may nest. Deeper values fail with a clear error instead of
+ * overflowing the stack here or in a store's serializer.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
  * Returns `value` if it is JSON: strings, finite numbers, booleans, null, arrays and plain
- * objects of those, without cycles. Dates, `undefined`, functions, NaN and class instances fail
- * with an error naming the path, e.g. `options.args[2].when`.
+ * objects of those, without cycles, nested at most {@link MAX_JSON_DEPTH} levels. Dates,
+ * `undefined`, functions, NaN and class instances fail with an error naming the path, e.g.
+ * `options.args[2].when`.
  */
 export function checkJson(value: unknown, field: string, fail: Fail = argumentError): JsonValue {
-  walk(value, field, fail, new Set());
+  walk(value, field, fail, new Set(), 0);
   return value as JsonValue;
 }
 
-function walk(value: unknown, path: string, fail: Fail, seen: Set<object>): void {
+function walk(value: unknown, path: string, fail: Fail, seen: Set<object>, depth: number): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -32,11 +39,12 @@ function walk(value: unknown, path: string, fail: Fail, seen: Set<object>): void
   }
   if (value === null) return;
   if (seen.has(value)) throw fail(path, '[circular]', 'a JSON value without cycles');
+  if (depth >= MAX_JSON_DEPTH) throw fail(path, '[nested too deep]', `JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
   seen.add(value);
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path}[${index}]`, fail, seen));
+    value.forEach((item, index) => walk(item, `${path}[${index}]`, fail, seen, depth + 1));
   } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, fail, seen);
+    for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, fail, seen, depth + 1);
   } else {
     throw fail(path, value, 'a JSON value (plain objects only; pass dates as ISO strings)');
   }

@@ -4,6 +4,13 @@ import { T0, makeScheduler } from '../helpers/scheduler.js';
 
 const every5 = () => new IntervalTrigger({ seconds: 5, startDate: new Date(T0 + 5_000) });
 
+/** An array nested `depth` levels deep: `[[[...[]...]]]`. */
+function nested(depth: number): unknown[] {
+  let value: unknown[] = [];
+  for (let k = 1; k < depth; k++) value = [value];
+  return value;
+}
+
 describe('new Scheduler() rejects bad options', () => {
   const cases: Array<[string, unknown, string]> = [
     ['unknown key', { timezon: 'UTC' }, 'options.timezon'],
@@ -61,6 +68,8 @@ describe('addJob rejects bad input and changes nothing', () => {
     ['bad nextRunTime', () => [() => 1, every5(), { nextRunTime: 'tomorrow' }], 'ERR_INVALID_ARGUMENT', 'options.nextRunTime'],
     ['args not an array', () => [() => 1, every5(), { args: 'a' }], 'ERR_INVALID_ARGUMENT', 'options.args'],
     ['args not JSON', () => [() => 1, every5(), { args: [1, { when: new Date() }] }], 'ERR_INVALID_ARGUMENT', 'options.args[1].when'],
+    ['args nested 100,000 deep', () => [() => 1, every5(), { args: [nested(100_000)] }], 'ERR_INVALID_ARGUMENT', `options.args[0]${'[0]'.repeat(63)}`],
+    ['metadata nested 65 deep', () => [() => 1, every5(), { metadata: { a: nested(64) } }], 'ERR_INVALID_ARGUMENT', `options.metadata.a${'[0]'.repeat(63)}`],
     ['metadata not an object', () => [() => 1, every5(), { metadata: [1] }], 'ERR_INVALID_ARGUMENT', 'options.metadata'],
     ['empty id', () => [() => 1, every5(), { id: '' }], 'ERR_INVALID_ARGUMENT', 'options.id'],
     ['paused not boolean', () => [() => 1, every5(), { paused: 'yes' }], 'ERR_INVALID_ARGUMENT', 'options.paused'],
