@@ -25,6 +25,15 @@ const MAX_RETURN_VALUE = 4096;
 /** A client that lets this much pile up unread is disconnected. */
 const MAX_BUFFERED = 1024 * 1024;
 
+/** The response headers of a stream (and of `HEAD /events`). */
+const STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-store, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+  'X-Content-Type-Options': 'nosniff',
+};
+
 /** An error as event data: never its stack. */
 function errorJson(error: unknown): { name: string; message: string; code?: string } {
   const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
@@ -80,18 +89,20 @@ export class EventStreams {
     return this.#unsubscribe.length > 0 || this.#heartbeat !== undefined;
   }
 
-  /** Starts a stream on `res`: headers, a `hello` event with the info, then every event. */
+  /**
+   * Starts a stream on `res`: headers, a `hello` event with the info, then every event. A `HEAD`
+   * request gets the headers of a stream and an empty body: no stream is opened, nothing is held.
+   */
   async open(req: IncomingMessage, res: ServerResponse, info: () => Promise<SchedulerInfo>): Promise<void> {
     if (this.#closed) throw new HttpError(503, 'ERR_CLOSED', 'This scheduler router has been closed');
+    if (req.method === 'HEAD') {
+      res.writeHead(200, STREAM_HEADERS);
+      res.end();
+      return;
+    }
     const hello = await info();
     if (req.destroyed || res.destroyed || this.#closed) return;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    res.writeHead(200, STREAM_HEADERS);
     res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
     this.#clients.add(res);
     const drop = (): void => this.#drop(res);

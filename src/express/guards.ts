@@ -43,6 +43,28 @@ function isOpenDashboard(req: Request, options: ResolvedOptions): boolean {
   );
 }
 
+/**
+ * Whether a write comes from a page of another origin. Browsers that send `Sec-Fetch-Site` say
+ * so (`same-site` included: a sibling subdomain is another origin, and with ambient credentials
+ * such as Basic auth or cookies a bodyless `POST` needs no CORS preflight). For older browsers the
+ * `Origin` header is compared with the `Host` (or `X-Forwarded-Host`) the request was sent to.
+ */
+function isCrossOrigin(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'cross-site' || site === 'same-site';
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    return true; // `Origin: null` (sandboxed frames, file: pages) or garbage
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])];
+  return !hosts.some((host) => host !== undefined && host.trim().toLowerCase() === originHost);
+}
+
 /** Runs every guard for a request; throws the `HttpError` of the first that refuses it. */
 export async function guard(req: Request, options: ResolvedOptions): Promise<void> {
   if (options.allowedHosts) checkHost(req, options.allowedHosts);
@@ -51,7 +73,7 @@ export async function guard(req: Request, options: ResolvedOptions): Promise<voi
     await authenticate(req, options.auth, write ? 'write' : 'read');
   }
   if (!write) return;
-  if (!options.allowCrossSite && req.headers['sec-fetch-site'] === 'cross-site') {
+  if (!options.allowCrossSite && isCrossOrigin(req)) {
     throw new HttpError(403, 'ERR_CROSS_SITE', 'Cross-site write requests are refused (see the allowCrossSite option)');
   }
   if (options.readOnly) throw new HttpError(403, 'ERR_READ_ONLY', 'The scheduler API is read-only');

@@ -67,8 +67,10 @@ export interface SchedulerRouterOptions {
    */
   allowedHosts?: string[];
   /**
-   * Accept write requests that a browser marks as cross-site (`Sec-Fetch-Site: cross-site`).
-   * Refused by default (403 `ERR_CROSS_SITE`) against CSRF with ambient credentials.
+   * Accept write requests from pages of other origins: those a browser marks
+   * `Sec-Fetch-Site: cross-site` or `same-site`, or (from browsers without `Sec-Fetch-Site`) whose
+   * `Origin` differs from the `Host` (or `X-Forwarded-Host`) they were sent to. Refused by default
+   * (403 `ERR_CROSS_SITE`) against CSRF with ambient credentials.
    * @defaultValue `false`
    */
   allowCrossSite?: boolean;

@@ -16,6 +16,20 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
 };
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+/** A lone UTF-16 surrogate: with the `u` flag a well-formed pair is one code point, not matched. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** A job id: it goes into URLs (`Location`, `/jobs/:id`), so it must be well-formed Unicode. */
+const jobId = v.pipe(
+  text(200),
+  v.check((value) => !LONE_SURROGATE.test(value), 'must be well-formed Unicode (no lone surrogates)'),
+);
+
+/**
+ * The deepest nesting a body may have (the body itself is level 1). Real jobs need a handful of
+ * levels; the limit keeps absurd nesting (`[[[[...]]]]`, an `or` of an `or` of ...) from
+ * overflowing the stack of the recursive code that later walks the values.
+ */
+export const MAX_DEPTH = 32;
 const seconds = v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0)));
 
 /** A crontab string, or a JSON trigger spec `{ type, ... }` passed on to the scheduler as given. */
@@ -54,7 +68,7 @@ export const newJobSchema = v.object({
   ...changeEntries,
   task: text(200),
   trigger,
-  id: v.optional(text(200)),
+  id: v.optional(jobId),
   paused: v.optional(v.boolean()),
   replaceExisting: v.optional(v.boolean()),
   store: v.optional(text(200)),
@@ -70,19 +84,41 @@ export const emptySchema = v.object({});
 /** The output of a schema. */
 export type Output<S extends v.GenericSchema> = v.InferOutput<S>;
 
+/** The dotted path of the first value nested deeper than {@link MAX_DEPTH}, or `undefined`. Iterative. */
+function tooDeep(body: unknown): string | undefined {
+  const stack: [value: unknown, path: string, depth: number][] = [[body, '', 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, path, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return path;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+      stack.push([child, childPath, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 function issueField(issue: v.BaseIssue<unknown>): string | null {
   return v.getDotPath(issue);
 }
 
 /**
  * Validates a body (`undefined` = no body = `{}`). Unknown fields are refused first, by their own
- * keys (so `__proto__` or `constructor` in a body is named, never silently dropped).
+ * keys (so `__proto__` or `constructor` in a body is named, never silently dropped); a body
+ * nested deeper than {@link MAX_DEPTH} levels is refused before anything walks it recursively.
  * @throws HttpError 400 `ERR_VALIDATION` naming the first field at fault
  */
 export function parseBody<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(schema: S, body: unknown): Output<S> {
   const input = body === undefined ? {} : body;
   if (!isPlainObject(input)) {
     throw new HttpError(400, 'ERR_VALIDATION', 'The request body must be a JSON object', { field: '' });
+  }
+  const deep = tooDeep(input);
+  if (deep !== undefined) {
+    throw new HttpError(400, 'ERR_VALIDATION', `Invalid ${deep}: nested deeper than ${MAX_DEPTH} levels`, {
+      field: deep,
+    });
   }
   const unknown = Object.keys(input).find((key) => !Object.hasOwn(schema.entries, key));
   if (unknown !== undefined) {

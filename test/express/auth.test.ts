@@ -171,8 +171,29 @@ describe.each(VERSIONS)('access control on $name', (version) => {
     expect(allowed.status).toBe(200);
     const open = await setup2({ auth: false, allowCrossSite: true });
     expect((await open.request.post('/scheduler/jobs/keep/pause').set('Sec-Fetch-Site', 'cross-site')).status).toBe(200);
+    expect((await open.request.post('/scheduler/jobs/keep/resume').set('Origin', 'http://evil.example')).status).toBe(200);
     open.router.close();
     await open.scheduler.shutdown();
+  });
+
+  it('same-site writes, and writes whose Origin is another host (browsers without Sec-Fetch-Site), are refused too', async () => {
+    const setup = await start({ auth: false });
+    // A sibling subdomain is same-site but another origin; a bodyless POST needs no preflight.
+    await expectWritesRefused(setup, { 'Sec-Fetch-Site': 'same-site' }, 403, 'ERR_CROSS_SITE');
+    await expectWritesRefused(setup, { Origin: 'http://evil.example' }, 403, 'ERR_CROSS_SITE');
+    await expectWritesRefused(setup, { Origin: 'null' }, 403, 'ERR_CROSS_SITE');
+    expect((await setup.request.get('/scheduler').set('Origin', 'http://evil.example')).status).toBe(200);
+    const sameOrigin = await setup.request.post('/scheduler/jobs/keep/pause').set('Host', 'app.example:8080').set('Origin', 'http://APP.example:8080');
+    expect(sameOrigin.status).toBe(200);
+    const proxied = await setup.request
+      .post('/scheduler/jobs/keep/resume')
+      .set('Host', 'localhost:3000')
+      .set('X-Forwarded-Host', 'app.example')
+      .set('Origin', 'https://app.example');
+    expect(proxied.status).toBe(200);
+    // Sec-Fetch-Site, when sent, decides: a same-origin request is let through whatever the proxy did to Host.
+    const fetched = await setup.request.post('/scheduler/jobs/keep/pause').set('Sec-Fetch-Site', 'same-origin').set('Origin', 'https://app.example');
+    expect(fetched.status).toBe(200);
   });
 
   async function setup2(options: SchedulerRouterOptions): Promise<Setup> {

@@ -209,6 +209,42 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('works at the same URL written in other case or with a trailing slash (Express matches both)', async () => {
+    const other = await page.context().newPage();
+    try {
+      const base = url.replace(/\/scheduler\/dashboard$/, '');
+      for (const path of ['/SCHEDULER/Dashboard', '/scheduler/dashboard/']) {
+        expect((await other.goto(base + path))?.status()).toBe(200);
+        await other.locator('[data-testid="job-row"][data-job-id="greeter"]').waitFor({ timeout: WAIT_MS });
+        expect(await other.getByTestId('alert').isHidden()).toBe(true);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shows an error naming a field that is also an Object.prototype key without breaking', async () => {
+    await page.route('**/scheduler/jobs', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'ERR_VALIDATION', message: 'Unknown field "constructor"', details: { field: 'constructor' } } }),
+          })
+        : route.continue(),
+    );
+    try {
+      await page.getByTestId('add-task').selectOption('greet');
+      await page.getByTestId('add-kind').selectOption('cron');
+      await page.getByTestId('add-value').fill('@daily');
+      await page.getByTestId('add-submit').click();
+      await waitForText(page.getByTestId('alert-message'), 'Unknown field "constructor"');
+    } finally {
+      await page.unroute('**/scheduler/jobs');
+      await page.getByTestId('alert-dismiss').click();
+    }
+  });
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

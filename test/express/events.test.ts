@@ -181,6 +181,18 @@ describe.each(VERSIONS)('GET /events on $name', (version) => {
     expect(setup.scheduler.state).toBe('running');
   });
 
+  it('HEAD /events answers the stream headers and an empty body, and opens no stream', async () => {
+    const { base, setup } = await start();
+    const baseline = active;
+    const res = await fetch(`${base}/events`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(await res.text()).toBe('');
+    expect(active).toBe(baseline); // no scheduler subscription, no heartbeat: no stream was opened
+    await setup.scheduler.addJob('greet', '@daily', { id: 'after-head' });
+    expect(active).toBe(baseline);
+  });
+
   it('router.close() ends open streams, releases every subscription, and refuses new streams', async () => {
     const { base, setup } = await start();
     const stream = await open(`${base}/events`);

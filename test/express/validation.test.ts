@@ -29,6 +29,15 @@ const post = (name: string, body: unknown, status: number, code: string, field?:
   ...(value === undefined ? {} : { value }),
 });
 
+/** `n` arrays nested in each other: `[[[...]]]`. */
+const nestedArrays = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+/** An `or` trigger nested `n` times around a date trigger. */
+const nestedOr = (n: number): string => {
+  let trigger = '{"type":"date","runDate":"2030-01-01T00:00:00Z"}';
+  for (let i = 0; i < n; i++) trigger = `{"type":"or","triggers":[${trigger}]}`;
+  return trigger;
+};
+
 const TASK_NAMES = ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'module:function', 'os:system', 'child_process:exec', './tasks.js', ''];
 
 const CASES: BadRequest[] = [
@@ -66,6 +75,14 @@ const CASES: BadRequest[] = [
   post('args not an array', { task: 'greet', trigger: interval, args: 'x' }, 400, 'ERR_VALIDATION', 'args', 'x'),
   post('metadata not an object', { task: 'greet', trigger: interval, metadata: [1] }, 400, 'ERR_VALIDATION', 'metadata'),
   post('empty id', { task: 'greet', trigger: interval, id: '' }, 400, 'ERR_VALIDATION', 'id', ''),
+  // A lone surrogate cannot go into a URL: it once made the job, then a 500 writing Location.
+  post('id with a lone surrogate', { task: 'greet', trigger: interval, id: 'a\ud800' }, 400, 'ERR_VALIDATION', 'id'),
+  post('id with a lone low surrogate', { task: 'greet', trigger: interval, id: '\udc00b' }, 400, 'ERR_VALIDATION', 'id'),
+  // Nesting past the limit is refused before anything walks it recursively.
+  { name: 'args nested 40 deep', raw: `{"task":"greet","trigger":"@daily","args":${nestedArrays(40)}}`, status: 400, code: 'ERR_VALIDATION', field: `args${'[0]'.repeat(31)}` },
+  { name: 'metadata nested 40 deep', raw: `{"task":"greet","trigger":"@daily","metadata":{"a":${nestedArrays(40)}}}`, status: 400, code: 'ERR_VALIDATION' },
+  { name: 'trigger nested 20 ors deep', raw: `{"task":"greet","trigger":${nestedOr(20)}}`, status: 400, code: 'ERR_VALIDATION' },
+  { name: 'PATCH: args nested 40 deep', method: 'patch', path: `${JOB}/keep`, raw: `{"name":"changed","args":${nestedArrays(40)}}`, status: 400, code: 'ERR_VALIDATION' },
   post('duplicate id', { task: 'greet', trigger: interval, id: 'keep' }, 409, 'ERR_CONFLICTING_ID', 'id', 'keep'),
   post('unknown executor', { task: 'greet', trigger: interval, executor: 'threads' }, 400, 'ERR_EXECUTOR_NOT_FOUND', 'executor', 'threads'),
   post('unknown store', { task: 'greet', trigger: interval, store: 'redis' }, 400, 'ERR_STORE_NOT_FOUND', 'store', 'redis'),
@@ -154,6 +171,28 @@ describe.each(VERSIONS)('bad requests on $name', (version) => {
     expect(await snapshot(s.scheduler)).toBe(before);
   });
 
+  it('very deep nesting within the body limit gets 400, never a stack overflow (500)', async () => {
+    const deep = await setup(version, { auth: false, bodyLimit: '1mb' });
+    try {
+      await deep.scheduler.addJob('greet', { type: 'interval', hours: 1 }, { id: 'keep' });
+      const before = await snapshot(deep.scheduler);
+      const bodies: [method: 'post' | 'patch', path: string, raw: string][] = [
+        ['post', JOB, `{"task":"greet","trigger":"@daily","args":${nestedArrays(100_000)}}`],
+        ['post', JOB, `{"task":"greet","trigger":"@daily","metadata":{"a":${nestedArrays(100_000)}}}`],
+        ['post', JOB, `{"task":"greet","trigger":${nestedOr(10_000)}}`],
+        ['patch', `${JOB}/keep`, `{"trigger":${nestedOr(10_000)}}`],
+      ];
+      for (const [method, path, raw] of bodies) {
+        const res = await deep.request[method](path).set('Content-Type', 'application/json').send(raw);
+        expect([res.status, res.body.error.code]).toEqual([400, 'ERR_VALIDATION']);
+      }
+      expect(await snapshot(deep.scheduler)).toBe(before);
+    } finally {
+      deep.router.close();
+      await deep.scheduler.shutdown();
+    }
+  });
+
   it('a body that is not UTF-8 gets 400 ERR_MALFORMED_JSON', async () => {
     const before = await snapshot(s.scheduler);
     const bytes = Buffer.concat([Buffer.from('{"task":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","trigger":"@daily"}')]);
@@ -165,6 +204,9 @@ describe.each(VERSIONS)('bad requests on $name', (version) => {
   it('the same requests with valid values succeed (the cases above fail for the reason named)', async () => {
     const ok = await s.request.post(JOB).send({ id: 'valid', task: 'greet', trigger: { type: 'date', runDate: '2024-02-29' } });
     expect(ok.status).toBe(201);
+    const nested = await s.request.post(JOB).send({ id: 'emoji 😀/x', task: 'greet', trigger: '@daily', args: JSON.parse(nestedArrays(30)) });
+    expect([nested.status, nested.headers.location]).toEqual([201, `/scheduler/jobs/${encodeURIComponent('emoji 😀/x')}`]);
+    expect((await s.request.delete(nested.headers.location as string)).status).toBe(204);
     const patched = await s.request.patch(`${JOB}/valid`).send({ name: 'changed', trigger: { type: 'cron', hour: '23' } });
     expect([patched.status, patched.body.name]).toEqual([200, 'changed']);
     expect((await s.request.delete(`${JOB}/valid`)).status).toBe(204);

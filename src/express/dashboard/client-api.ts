@@ -8,7 +8,8 @@
 
 /** Browser JavaScript: `base`, `api()`, `ApiError`, the token and the error alert. @internal */
 export const CLIENT_API_JS = String.raw`
-const base = location.pathname.replace(/\/dashboard\/?$/, '');
+// Express matches paths case-insensitively: /Scheduler/Dashboard/ serves this page too.
+const base = location.pathname.replace(/\/dashboard\/?$/i, '');
 const TOKEN_KEY = 'timetable.token:' + base;
 const $ = (testid, root) => (root || document).querySelector('[data-testid="' + testid + '"]');
 
@@ -117,7 +118,7 @@ function markInvalid(field) {
   for (const id of Object.values(FIELD_INPUTS)) $(id).removeAttribute('aria-invalid');
   if (!field) return;
   const head = field.split(/[.[]/)[0];
-  const key = head in FIELD_INPUTS ? head : /^(cron|interval|date|calendarinterval|and|or)$/.test(head) ? 'trigger' : null;
+  const key = Object.hasOwn(FIELD_INPUTS, head) ? head : /^(cron|interval|date|calendarinterval|and|or)$/.test(head) ? 'trigger' : null;
   if (key) $(FIELD_INPUTS[key]).setAttribute('aria-invalid', 'true');
 }
 `;
