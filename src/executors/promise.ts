@@ -168,26 +168,44 @@ export class PromiseExecutor implements Executor {
       resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
       return;
     }
-    const active: Active = { request, resolve, clock, startedAt, timer: null, ended: false };
-    this.#running.add(active);
-    if (timeoutMs !== null) this.#armTimeout(active, timeoutMs);
+    // A run is tracked (for its timeout, a forced shutdown and the concurrency limit) from its
+    // start when it has a timeout, otherwise only once its task returned a promise: a task that
+    // returns at once needs no bookkeeping, and most scheduled tasks are such or start async work.
+    let active: Active | null = null;
+    if (timeoutMs !== null) {
+      active = this.#track(request, resolve, clock, startedAt);
+      this.#armTimeout(active, timeoutMs);
+    }
     let result: unknown;
     try {
       result = request.call();
       if (!isThenable(result)) {
-        this.#end(active, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
+        this.#settle(active, resolve, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
         return;
       }
     } catch (error) {
-      this.#end(active, { status: 'error', error, startedAt, finishedAt: clock.now() });
+      this.#settle(active, resolve, { status: 'error', error, startedAt, finishedAt: clock.now() });
       return;
     }
+    const running = active ?? this.#track(request, resolve, clock, startedAt);
     // Both handlers are attached, so a task that rejects after its timeout or a cancellation
     // never becomes an unhandled rejection; #end ignores outcomes of runs that already ended.
     new Promise<unknown>((settle) => settle(result)).then(
-      (returnValue) => this.#end(active, { status: 'success', returnValue, startedAt, finishedAt: clock.now() }),
-      (error: unknown) => this.#end(active, { status: 'error', error, startedAt, finishedAt: clock.now() }),
+      (returnValue) => this.#end(running, { status: 'success', returnValue, startedAt, finishedAt: clock.now() }),
+      (error: unknown) => this.#end(running, { status: 'error', error, startedAt, finishedAt: clock.now() }),
     );
+  }
+
+  #track(request: RunRequest, resolve: (outcome: RunOutcome) => void, clock: Clock, startedAt: number): Active {
+    const active: Active = { request, resolve, clock, startedAt, timer: null, ended: false };
+    this.#running.add(active);
+    return active;
+  }
+
+  /** Ends a run that finished inside its call: tracked ones through #end, others directly. */
+  #settle(active: Active | null, resolve: (outcome: RunOutcome) => void, outcome: RunOutcome): void {
+    if (active === null) resolve(outcome);
+    else this.#end(active, outcome);
   }
 
   /** Arms the timeout in steps of at most 2^31-1 ms. Counting the delays waited (not reading the

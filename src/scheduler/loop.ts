@@ -33,6 +33,9 @@ export class SchedulingLoop {
   /** The last instant turned into ISO-8601, and its string: jobs sharing a slot reuse it. */
   #isoMs = Number.NaN;
   #iso = '';
+  /** The last ISO-8601 string read, and its instant (jobs due in the same slot share it). */
+  #readIso = '';
+  #readMs = Number.NaN;
 
   constructor(
     private readonly ctx: SchedulerContext,
@@ -97,9 +100,10 @@ export class SchedulingLoop {
       let batch: JobRecord[];
       do {
         const now = this.ctx.clock.now();
-        batch = await store.acquireDueJobs(toIso(now), this.ctx.identity, LEASE_MS, BATCH);
+        const nowDate = new Date(now);
+        batch = await store.acquireDueJobs(nowDate.toISOString(), this.ctx.identity, LEASE_MS, BATCH);
         for (const record of batch) {
-          const release = this.#processJob(record, alias, now);
+          const release = this.#processJob(record, alias, now, nowDate);
           if (release) releases.push(release);
         }
       } while (batch.length === BATCH && this.ctx.state === 'running');
@@ -133,7 +137,7 @@ export class SchedulingLoop {
    * trigger cannot be used is reported and not released: its lease expires and it is retried
    * then, untouched, so the loop never spins on it.
    */
-  #processJob(record: JobRecord, store: string, now: number): JobRelease | null {
+  #processJob(record: JobRecord, store: string, now: number, nowDate: Date): JobRelease | null {
     const acquiredRunTime = record.nextRunTime;
     if (acquiredRunTime === null) return null;
     let plan;
@@ -142,7 +146,7 @@ export class SchedulingLoop {
     try {
       const trigger = this.ctx.triggerOf(record);
       fn = this.ctx.taskOf(record);
-      plan = planDueRuns(trigger, Date.parse(acquiredRunTime), now, gracePeriod(record), record.coalesce);
+      plan = planDueRuns(trigger, this.#msOf(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
       const jitter = record.jitter ?? trigger.jitter ?? null;
       if (plan.runs.length > 0 && typeof jitter === 'number' && jitter > 0) {
         const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
@@ -163,6 +167,14 @@ export class SchedulingLoop {
     }
     if (plan.runs.length > 0) this.runner.submit(record, store, fn, plan.runs, delay);
     return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : this.#isoOf(plan.nextRunTime) };
+  }
+
+  #msOf(iso: string): number {
+    if (iso !== this.#readIso) {
+      this.#readIso = iso;
+      this.#readMs = Date.parse(iso);
+    }
+    return this.#readMs;
   }
 
   #isoOf(ms: number): string {

@@ -19,7 +19,7 @@ export interface PlannedRun {
 /** What to do with a due job. */
 export interface DuePlan {
   /** Slots older than the misfire grace time: not run, one `job:missed` each. */
-  missed: number[];
+  missed: readonly number[];
   /** Runs to submit, in order (several only for coalesce `'all'`). */
   runs: PlannedRun[];
   /** The first slot after `now`, or `null` when the trigger is finished. */
@@ -35,8 +35,12 @@ export interface DuePlan {
  */
 export const MAX_CATCH_UP = 100_000;
 
+/** The `missed` of a plan without missed slots (the common case), shared rather than allocated. */
+const NO_SLOTS: readonly number[] = Object.freeze([]);
+
 /**
- * Plans a due job. `firstSlot` is the job's stored next run time (<= now).
+ * Plans a due job. `firstSlot` is the job's stored next run time (<= now); `nowDate` is `now` as
+ * a `Date`, passed in when many jobs are planned at the same instant.
  *
  * Rules: every slot from `firstSlot` up to `now` is due. Slots later than `graceMs` are missed.
  * The rest are coalesced: `'latest'` runs once for the latest, `'earliest'` once for the
@@ -50,9 +54,9 @@ export function planDueRuns(
   now: number,
   graceMs: number | null,
   coalesce: CoalescePolicy,
+  nowDate: Date = new Date(now),
 ): DuePlan {
   const due: number[] = [firstSlot];
-  const nowDate = new Date(now);
   let next = nextAfter(trigger, firstSlot, nowDate);
   while (next !== null && next <= now && due.length < MAX_CATCH_UP) {
     due.push(next);
@@ -66,9 +70,9 @@ export function planDueRuns(
     next = resumed !== null && resumed.getTime() > now ? resumed.getTime() : null;
   }
 
-  let missed: number[] = [];
+  let missed: readonly number[] = NO_SLOTS;
   let kept = due;
-  if (graceMs !== null) {
+  if (graceMs !== null && now - firstSlot > graceMs) {
     const firstKept = due.findIndex((slot) => now - slot <= graceMs);
     const cut = firstKept === -1 ? due.length : firstKept;
     missed = due.slice(0, cut);
