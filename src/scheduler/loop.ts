@@ -92,11 +92,20 @@ export class SchedulingLoop {
 
   /** Processes every due job of one store; `false` if the store failed. */
   async #processStore(alias: string, store: JobStore): Promise<boolean> {
+    // Releases wait until every due job has been taken and its runs submitted: the runs of one
+    // batch start while the next is acquired, and moving jobs to their next run time (the other
+    // half of the work per run) no longer delays the runs of later batches.
+    const releases: JobRelease[] = [];
+    let released = 0;
+    const flush = async (): Promise<void> => {
+      while (released < releases.length) {
+        const chunk = releases.slice(released, released + BATCH);
+        await this.#release(alias, store, chunk);
+        released += chunk.length;
+      }
+    };
     try {
-      // Releases wait until every due job has been taken and its runs submitted: the runs of
-      // one batch start while the next is acquired, and moving jobs to their next run time
-      // (the other half of the work per run) no longer delays the runs of later batches.
-      const releases: JobRelease[] = [];
+      let flushedAt = this.ctx.clock.now();
       let batch: JobRecord[];
       do {
         const now = this.ctx.clock.now();
@@ -106,14 +115,21 @@ export class SchedulingLoop {
           const release = this.#processJob(record, alias, now, nowDate);
           if (release) releases.push(release);
         }
+        // A long pass (a slow store, a huge backlog) hands back what it holds well before
+        // those leases could expire and let another scheduler run the same slots again.
+        if (now - flushedAt >= LEASE_MS / 3) {
+          await flush();
+          flushedAt = now;
+        }
       } while (batch.length === BATCH && this.ctx.state === 'running');
-      for (let start = 0; start < releases.length; start += BATCH) {
-        await this.#release(alias, store, releases.slice(start, start + BATCH));
-      }
+      await flush();
       return true;
     } catch (error) {
       this.ctx.log('error', `job store ${JSON.stringify(alias)} failed; retrying`, error);
       this.ctx.emit('store:error', { alias, error });
+      // Jobs whose runs were submitted are handed back even though a later call failed: left to
+      // their leases' expiry, they would be taken again and run their slots a second time.
+      await flush().catch(() => undefined);
       return false;
     }
   }

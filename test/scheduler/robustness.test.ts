@@ -91,6 +91,74 @@ describe('robustness of the loop and the runner', () => {
     await scheduler.shutdown();
   });
 
+  /** `count` jobs every 60 s from +1 s (batches are 1,000), each run recorded by slot. */
+  async function manyJobs(scheduler: Scheduler, count: number): Promise<Map<string, number[]>> {
+    const runs = new Map<string, number[]>();
+    for (let k = 0; k < count; k++) {
+      const id = `job-${String(k).padStart(4, '0')}`;
+      runs.set(id, []);
+      await scheduler.addJob(
+        (ctx: JobContext) => void runs.get(id)?.push(ctx.scheduledRunTime.getTime() - T0),
+        new IntervalTrigger({ seconds: 60, startDate: at(S) }),
+        { id },
+      );
+    }
+    return runs;
+  }
+
+  it('hands back the jobs it ran when a later batch of the pass fails, so no slot runs twice', async () => {
+    const store = new MemoryJobStore();
+    const acquire = store.acquireDueJobs.bind(store);
+    let previous = 0;
+    let failed = false;
+    store.acquireDueJobs = async (...args) => {
+      // Fails once, on the second batch of a pass: the first batch's runs are submitted by then.
+      if (previous === 1_000 && !failed) {
+        failed = true;
+        throw new Error('connection reset');
+      }
+      const due = await acquire(...args);
+      previous = due.length;
+      return due;
+    };
+    const { clock, scheduler } = makeScheduler({ stores: { default: store } });
+    const runs = await manyJobs(scheduler, 1_500);
+    const events = recordEvents(scheduler);
+    await scheduler.start();
+    // Past the failed pass, its retry 10 s later, and the 30 s leases of the first batch.
+    await clock.advance(45 * S);
+    expect(ofType(events, 'store:error')).toHaveLength(1);
+    const counts = new Map<string, number>();
+    for (const slots of runs.values()) counts.set(JSON.stringify(slots), (counts.get(JSON.stringify(slots)) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ '[1000]': 1_500 });
+    await scheduler.shutdown();
+  });
+
+  it('hands back what a long pass holds before its leases could expire', async () => {
+    const store = new MemoryJobStore();
+    const acquire = store.acquireDueJobs.bind(store);
+    const release = store.releaseJobs.bind(store);
+    const { clock, scheduler } = makeScheduler({ stores: { default: store } });
+    const log: string[] = [];
+    store.acquireDueJobs = async (...args) => {
+      const due = await acquire(...args);
+      if (due.length === 0) return due;
+      log.push(`acquire ${due.length}`);
+      clock.jump(11 * S); // a store that takes 11 s per call
+      return due;
+    };
+    store.releaseJobs = async (...args) => {
+      log.push(`release ${args[1].length}`);
+      return release(...args);
+    };
+    await manyJobs(scheduler, 2_500);
+    await scheduler.start();
+    await clock.advance(S);
+    // What the pass holds is handed back once 10 s (a third of the lease) have passed, not at its end.
+    expect(log).toEqual(['acquire 1000', 'acquire 1000', 'release 1000', 'release 1000', 'acquire 500', 'release 500']);
+    await scheduler.shutdown();
+  });
+
   it('waits out a jitter longer than 2^31-1 ms in steps', async () => {
     const clock = new VirtualClock(T0);
     const scheduler = new Scheduler({ clock, timezone: 'UTC' });
