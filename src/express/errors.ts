@@ -90,7 +90,8 @@ export function toHttpError(error: unknown, context: ErrorContext = {}): HttpErr
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as Record<string, unknown>;
   const code = typeof e.code === 'string' ? e.code : undefined;
-  const status = code === undefined ? undefined : STATUS_BY_CODE[code];
+  // Own keys only: an error whose code is `toString` or `constructor` maps to nothing.
+  const status = code !== undefined && Object.hasOwn(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code] : undefined;
   if (code === undefined || status === undefined || e.name === 'HttpError') return undefined;
   if (code === 'ERR_STORE') return new HttpError(503, code, 'The job store failed; try again later');
   const details: ErrorDetails = {};
@@ -102,20 +103,12 @@ export function toHttpError(error: unknown, context: ErrorContext = {}): HttpErr
     details.field = e.field.replace(/^(options|changes)\./, '');
     message = message.replace(/^Invalid (options|changes)\./, 'Invalid ');
     setValue(details, e.value);
-  } else if (code === 'ERR_TASK_NOT_FOUND' && typeof e.task === 'string') {
-    details.field = 'task';
-    setValue(details, e.task);
-  } else if (code === 'ERR_CONFLICTING_ID' && typeof e.jobId === 'string') {
-    details.field = 'id';
-    setValue(details, e.jobId);
+  } else if (Object.hasOwn(NAMED_FIELD, code) && typeof e[(NAMED_FIELD[code] as [string, string])[0]] === 'string') {
+    const [property, field] = NAMED_FIELD[code] as [string, string];
+    details.field = field;
+    setValue(details, e[property]);
   } else if (code === 'ERR_JOB_NOT_FOUND' && typeof e.jobId === 'string') {
     details.id = e.jobId;
-  } else if (code === 'ERR_STORE_NOT_FOUND' && typeof e.alias === 'string') {
-    details.field = 'store';
-    setValue(details, e.alias);
-  } else if (code === 'ERR_EXECUTOR_NOT_FOUND' && typeof e.alias === 'string') {
-    details.field = 'executor';
-    setValue(details, e.alias);
   } else if (code === 'ERR_SCHEDULER_STATE' && typeof e.state === 'string') {
     details.state = e.state;
   } else if (code === 'ERR_SERIALIZATION' || code === 'ERR_MAX_ITERATIONS') {
@@ -123,6 +116,14 @@ export function toHttpError(error: unknown, context: ErrorContext = {}): HttpErr
   }
   return new HttpError(status, code, message, Object.keys(details).length > 0 ? details : undefined);
 }
+
+/** Errors that name one request field: the error's property holding the value, and the field. */
+const NAMED_FIELD: Record<string, [property: string, field: string]> = {
+  ERR_TASK_NOT_FOUND: ['task', 'task'],
+  ERR_CONFLICTING_ID: ['jobId', 'id'],
+  ERR_STORE_NOT_FOUND: ['alias', 'store'],
+  ERR_EXECUTOR_NOT_FOUND: ['alias', 'executor'],
+};
 
 /**
  * A core trigger field (`cron.hour`, `and.triggers[0].hour`, `type`) as a path into the request

@@ -2,6 +2,7 @@
 import express5 from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryJobStore } from '../../src/index.js';
 import { T0 } from '../helpers/scheduler.js';
 import { setup, snapshot, VERSIONS, type Setup } from './harness.js';
 
@@ -15,6 +16,22 @@ describe.each(VERSIONS)('routes on $name', (version) => {
     current?.router.close();
     if (current && current.scheduler.state !== 'stopped') await current.scheduler.shutdown({ wait: false });
     current = undefined;
+  });
+
+  it.each([
+    ['a StoreError', 'ERR_STORE', 503, 'ERR_STORE'],
+    ['an error whose code is a prototype key', 'toString', 500, 'ERR_INTERNAL'],
+  ])('answers %s from the store without its message', async (_, code, status, answered) => {
+    const store = new MemoryJobStore();
+    store.getJobs = async () => {
+      throw Object.assign(new Error('password=hunter2 at db.internal:5432'), { code });
+    };
+    const errors: unknown[] = [];
+    const { request } = await start({ auth: false, onError: (error) => void errors.push(error) }, { scheduler: { stores: { default: store } } });
+    const res = await request.get('/scheduler/jobs');
+    expect([res.status, res.body.error.code]).toEqual([status, answered]);
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+    expect(errors).toHaveLength(status === 500 ? 1 : 0);
   });
 
   it('GET / answers the scheduler info', async () => {
