@@ -7,6 +7,7 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
+import { sendJson } from './respond.js';
 
 /** The body of every error response: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
@@ -164,14 +165,7 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   }
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
-  const json = JSON.stringify(body);
-  res.statusCode = error.status;
-  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(json));
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.end(json);
+  sendJson(res, error.status, body, error.headers);
 }
 
 /** The generic 500: nothing about the error itself reaches the client. */

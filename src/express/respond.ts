@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** An async route handler. */
@@ -16,17 +17,23 @@ export function handle(fn: Handler): (req: Request, res: Response, next: NextFun
   };
 }
 
-/** Writes a JSON response, not cached, not sniffed. */
-export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status);
+/**
+ * Writes a JSON response (no body when `body` is `undefined`), not cached, not sniffed. Works on a
+ * bare `ServerResponse`, before or without Express.
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (body === undefined) {
     res.end();
     return;
   }
+  const json = JSON.stringify(body);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }
 
 /** Drops the keys whose value is `undefined` (for `exactOptionalPropertyTypes` targets). */
