@@ -8,6 +8,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson } from './respond.js';
+import { boundedJson } from './serialize.js';
 
 /** The body of every error response: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
@@ -149,12 +150,7 @@ function jsonSafe(value: unknown): unknown {
   }
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  try {
-    const json = JSON.stringify(value);
-    return json !== undefined && json.length <= MAX_VALUE_LENGTH ? (JSON.parse(json) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
+  return boundedJson(value, MAX_VALUE_LENGTH);
 }
 
 /** Writes an error response. Works on a bare `ServerResponse`, before or without Express. */

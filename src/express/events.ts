@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scheduler, SchedulerEventMap, SchedulerEventName } from '../index.js';
 import { HttpError } from './errors.js';
-import { isoIn, type SchedulerInfo } from './serialize.js';
+import { boundedJson, errorMessage, isoIn, type SchedulerInfo } from './serialize.js';
 
 /** Every event name; a `Record` so the compiler notices a new one. */
 const EVENT_NAMES: Record<SchedulerEventName, true> = {
@@ -39,7 +39,7 @@ function errorJson(error: unknown): { name: string; message: string; code?: stri
   const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const json: { name: string; message: string; code?: string } = {
     name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(error),
+    message: errorMessage(error),
   };
   if (typeof e.code === 'string') json.code = e.code;
   return json;
@@ -54,12 +54,9 @@ export function eventJson(zone: string, event: SchedulerEventMap[SchedulerEventN
       json[key] = value.map((date: Date) => isoIn(zone, date));
     } else if (key === 'error') json[key] = errorJson(value);
     else if (key === 'returnValue') {
-      try {
-        const text = JSON.stringify(value);
-        if (text !== undefined && text.length <= MAX_RETURN_VALUE) json[key] = JSON.parse(text) as unknown;
-      } catch {
-        // Not JSON (a cycle, a BigInt): left out.
-      }
+      // Left out when large or not JSON (a cycle, a BigInt).
+      const copy = boundedJson(value, MAX_RETURN_VALUE);
+      if (copy !== undefined) json[key] = copy;
     } else json[key] = value;
   }
   return json;

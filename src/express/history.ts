@@ -6,7 +6,7 @@
  * @module
  */
 import type { Scheduler, SchedulerEventMap } from '../index.js';
-import { isoIn, type RunRecord } from './serialize.js';
+import { errorMessage, isoIn, type RunRecord } from './serialize.js';
 
 /** Ids removed lately: outcomes of their last runs may still arrive, and are dropped. */
 const TOMBSTONES = 1000;
@@ -18,14 +18,6 @@ interface Entry {
 }
 
 type RunEventName = 'job:executed' | 'job:error' | 'job:missed' | 'job:max-instances';
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
-  }
-  return String(error);
-}
 
 /** Per-job run history of one scheduler. */
 export class RunHistory {

@@ -93,6 +93,25 @@ export interface SchedulerInfo {
   auth: AuthKind;
 }
 
+/**
+ * A JSON copy of `value` when its JSON text is at most `maxLength` characters, else `undefined`
+ * (also for values JSON cannot hold: cycles, BigInts).
+ */
+export function boundedJson(value: unknown, maxLength: number): unknown {
+  try {
+    const json = JSON.stringify(value);
+    return json !== undefined && json.length <= maxLength ? (JSON.parse(json) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message of anything thrown: an error's `message`, or the value as a string. */
+export function errorMessage(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
+}
+
 /** Formats an instant as ISO-8601 with the offset of `zone`. @internal */
 export function isoIn(zone: string, date: Date | number): string {
   const ms = typeof date === 'number' ? date : date.getTime();
