@@ -11,7 +11,7 @@
  */
 import type { ClockTimer } from '../clock/clock.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
-import { toIso } from '../triggers/dates.js';
+import { IsoMemo } from '../internal/iso-memo.js';
 import type { SchedulerContext } from './context.js';
 import { jitterDelay, planDueRuns } from './plan.js';
 import type { Runner } from './runner.js';
@@ -30,12 +30,8 @@ export class SchedulingLoop {
   #timer: ClockTimer | null = null;
   #busy: Promise<void> | null = null;
   #again = false;
-  /** The last instant turned into ISO-8601, and its string: jobs sharing a slot reuse it. */
-  #isoMs = Number.NaN;
-  #iso = '';
-  /** The last ISO-8601 string read, and its instant (jobs due in the same slot share it). */
-  #readIso = '';
-  #readMs = Number.NaN;
+  /** ISO strings of the slots being processed: jobs sharing a slot share its conversions. */
+  readonly #iso = new IsoMemo();
 
   constructor(
     private readonly ctx: SchedulerContext,
@@ -162,7 +158,7 @@ export class SchedulingLoop {
     try {
       const trigger = this.ctx.triggerOf(record);
       fn = this.ctx.taskOf(record);
-      plan = planDueRuns(trigger, this.#msOf(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
+      plan = planDueRuns(trigger, this.#iso.toMs(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
       const jitter = record.jitter ?? trigger.jitter ?? null;
       if (plan.runs.length > 0 && typeof jitter === 'number' && jitter > 0) {
         const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
@@ -182,23 +178,7 @@ export class SchedulingLoop {
       this.ctx.emit('job:missed', { jobId: record.id, store, scheduledRunTime: when, scheduledRunTimes: [when] });
     }
     if (plan.runs.length > 0) this.runner.submit(record, store, fn, plan.runs, delay);
-    return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : this.#isoOf(plan.nextRunTime) };
-  }
-
-  #msOf(iso: string): number {
-    if (iso !== this.#readIso) {
-      this.#readIso = iso;
-      this.#readMs = Date.parse(iso);
-    }
-    return this.#readMs;
-  }
-
-  #isoOf(ms: number): string {
-    if (ms !== this.#isoMs) {
-      this.#isoMs = ms;
-      this.#iso = toIso(ms);
-    }
-    return this.#iso;
+    return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : this.#iso.toIso(plan.nextRunTime) };
   }
 
   /** The earliest next run time over all stores (epoch ms), `null` if none, `undefined` on error. */

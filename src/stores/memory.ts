@@ -5,6 +5,7 @@
  * @module
  */
 import { ConcurrentModificationError, ConflictingIdError, JobNotFoundError } from '../errors.js';
+import { IsoMemo } from '../internal/iso-memo.js';
 import { IndexedHeap, type HeapNode } from './heap.js';
 import type { JobRecord, JobRelease, JobStore } from './job-store.js';
 
@@ -65,9 +66,8 @@ export class MemoryJobStore implements JobStore {
   readonly #queue = new IndexedHeap<Entry>();
   /** Leased jobs; each is also in `#entries` (removing a job drops its lease). */
   readonly #leased = new Set<Entry>();
-  /** The last ISO string parsed, and its value: jobs sharing a slot are written with one string. */
-  #lastIso = '';
-  #lastMs = 0;
+  /** Parses next run times: jobs sharing a slot are written with one string. */
+  readonly #iso = new IsoMemo();
 
   /** Creates an empty store. */
   constructor() {}
@@ -223,13 +223,7 @@ export class MemoryJobStore implements JobStore {
     this.#leased.delete(entry);
   }
 
-  /** `Date.parse`, remembering the last string: releases of jobs sharing a slot repeat it. */
   #parse(iso: string | null): number | null {
-    if (iso === null) return null;
-    if (iso !== this.#lastIso) {
-      this.#lastIso = iso;
-      this.#lastMs = Date.parse(iso);
-    }
-    return this.#lastMs;
+    return iso === null ? null : this.#iso.toMs(iso);
   }
 }
