@@ -7,7 +7,7 @@
  */
 import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
-import type { Executor, RunOutcome, RunRequest } from '../executors/executor.js';
+import type { RunOutcome, RunRequest } from '../executors/executor.js';
 import type { JobRecord } from '../stores/job-store.js';
 import type { JsonValue } from '../triggers/trigger.js';
 import type { SchedulerContext } from './context.js';
@@ -102,19 +102,15 @@ export class Runner {
       for (const run of runs) this.#emitError(record, store, run, new JobCancelledError(record.id), 0);
       return;
     }
-    const executor = this.ctx.executors.get(record.executor);
-    if (!executor) {
-      for (const run of runs) this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
-      return;
-    }
-    for (const run of runs) {
-      this.#emitRun('job:submitted', record, store, run);
-      this.#report(record, store, run, await this.#submit(executor, this.#request(record, store, fn, run, delayMs)));
-    }
+    // One after another, as one instance.
+    for (const run of runs) await this.#runOne(record, store, fn, run, delayMs);
   }
 
-  /** One run without jitter: submitted at once; the promise settles (never rejects) when it ends. */
-  #runOne(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun): Promise<void> {
+  /**
+   * Submits one run now (its jitter `delayMs`, if any, already waited); the promise settles
+   * (never rejects) when it ends.
+   */
+  #runOne(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun, delayMs = 0): Promise<void> {
     const executor = this.ctx.executors.get(record.executor);
     if (!executor) {
       this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
@@ -125,7 +121,7 @@ export class Runner {
     try {
       // Promise.resolve: an executor that breaks the contract with a plain value or a thenable
       // still ends up in #report (a native promise passes through as itself).
-      outcome = Promise.resolve(executor.submit(this.#request(record, store, fn, run, 0)));
+      outcome = Promise.resolve(executor.submit(this.#request(record, store, fn, run, delayMs)));
     } catch (error) {
       outcome = Promise.reject(error as Error);
     }
@@ -154,15 +150,7 @@ export class Runner {
     };
   }
 
-  /** An executor must never reject; one that does is reported as the run's error. */
-  async #submit(executor: Executor, request: RunRequest): Promise<RunOutcome> {
-    try {
-      return await executor.submit(request);
-    } catch (error) {
-      return this.#rejected(error);
-    }
-  }
-
+  /** An executor must never reject or throw; one that does is reported as the run's error. */
   #rejected(error: unknown): RunOutcome {
     const now = this.ctx.clock.now();
     return { status: 'error', error, startedAt: now, finishedAt: now };
