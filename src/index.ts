@@ -15,7 +15,8 @@
  */
 export { Scheduler } from './scheduler/scheduler.js';
 export type { SchedulerState } from './scheduler/scheduler.js';
-export type { SchedulerOptions, JobDefaults, Logger } from './scheduler/options.js';
+export type { SchedulerOptions, JobDefaults } from './scheduler/options.js';
+export type { Logger } from './logger.js';
 export type {
   Job,
   JobContext,

@@ -6,7 +6,7 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from '../scheduler/options.js';
+import type { Logger } from '../logger.js';
 
 type Listener<E> = (event: E) => unknown;
 type Wrapped = (event: unknown) => void;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Clock } from '../clock/clock.js';
-import type { JsonValue } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
 
 /** One run handed to an executor. */
 export interface RunRequest {

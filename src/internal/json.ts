@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import type { JsonValue } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
 import { argumentError, isPlainObject, type Fail } from './validate.js';
 
 /**

@@ -14,7 +14,8 @@ import { TriggerRegistry } from '../triggers/registry.js';
 import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
 import type { Job, TaskFunction } from './job.js';
-import type { Logger, ResolvedJobDefaults } from './options.js';
+import type { Logger } from '../logger.js';
+import type { ResolvedJobDefaults } from './options.js';
 import type { Scheduler } from './scheduler.js';
 
 /** The scheduler's states. */

@@ -5,7 +5,8 @@
  * @module
  */
 import type { CoalescePolicy } from '../stores/job-store.js';
-import type { JsonValue, Trigger, TriggerSpec } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
+import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import type { DateInput } from '../triggers/dates.js';
 import type { Scheduler } from './scheduler.js';
 

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock/clock.js';
 import type { Executor } from '../executors/executor.js';
+import type { Logger } from '../logger.js';
 import type { CoalescePolicy, JobStore } from '../stores/job-store.js';
 import type { CoalesceOption, TaskFunction } from './job.js';
 import { checkTimezone, hostTimezone } from '../triggers/dates.js';
@@ -17,15 +18,6 @@ import {
 } from '../internal/validate.js';
 import { InvalidArgumentError } from '../errors.js';
 
-/** A console-compatible logger. The scheduler is silent unless one is given. */
-export interface Logger {
-  /** Routine information (start, shutdown). */
-  info(message: string, ...details: unknown[]): void;
-  /** Something unexpected that the scheduler recovered from. */
-  warn(message: string, ...details: unknown[]): void;
-  /** A failure (a listener or store that threw). */
-  error(message: string, ...details: unknown[]): void;
-}
 
 /** Defaults for the run policies of every job; each job may override them. */
 export interface JobDefaults {

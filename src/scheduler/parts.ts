@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import type { JobStore } from '../stores/job-store.js';
 import type { TaskFunction } from './job.js';
-import type { Logger } from './options.js';
+import type { Logger } from '../logger.js';
 
 function checkMethods<T>(value: unknown, field: string, methods: readonly string[], what: string): T {
   const ok =

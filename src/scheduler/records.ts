@@ -18,7 +18,8 @@ import {
 } from '../internal/validate.js';
 import type { JobRecord } from '../stores/job-store.js';
 import { toEpochMs, toIso } from '../triggers/dates.js';
-import type { JsonValue, Trigger, TriggerSpec } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
+import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import { DateTrigger } from '../triggers/date.js';
 import { IntervalTrigger } from '../triggers/interval.js';
 import { CronTrigger } from '../triggers/cron/cron-trigger.js';

@@ -9,7 +9,7 @@ import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import type { RunOutcome, RunRequest } from '../executors/executor.js';
 import type { JobRecord } from '../stores/job-store.js';
-import type { JsonValue } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
 import type { SchedulerContext } from './context.js';
 import type { TaskFunction } from './job.js';
 import { RunContext } from './run-context.js';

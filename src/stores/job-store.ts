@@ -8,7 +8,8 @@
  *
  * @module
  */
-import type { JsonValue, TriggerSpec } from '../triggers/trigger.js';
+import type { JsonValue } from '../json.js';
+import type { TriggerSpec } from '../triggers/trigger.js';
 
 /**
  * What to do when several run times of a job are due at once: run once for the `'latest'`, once

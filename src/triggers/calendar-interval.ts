@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkInteger, checkOptionalDuration, checkOptions } from '../internal/validate.js';
 import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, triggerFail, type DateInput } from './dates.js';
 import { DAY_MS, civilFromWall, daysFromCivil, daysInMonth } from './cron/calendar.js';
-import { TriggerCache } from './zone/trigger-cache.js';
+import { TriggerCache } from './trigger-cache.js';
 import type { ZoneOffsets } from './zone/zone-offsets.js';
 import { nextFireTimes } from './preview.js';
 import { describe, withBounds } from './bounds.js';

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import type { JsonValue, Trigger, TriggerSpec } from './trigger.js';
+import type { JsonValue } from '../json.js';
+import type { Trigger, TriggerSpec } from './trigger.js';
 import { InvalidArgumentError, InvalidTriggerError, MaxIterationsError, describeValue } from '../errors.js';
 import { checkDuration, checkInteger, checkOptionalDuration, checkOptions, isPlainObject } from '../internal/validate.js';
 import { readSpec, triggerFail } from './dates.js';

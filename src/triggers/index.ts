@@ -19,6 +19,6 @@ export {
 export { CalendarIntervalTrigger, type CalendarIntervalTriggerOptions } from './calendar-interval.js';
 export { AndTrigger, OrTrigger, type AndTriggerOptions, type OrTriggerOptions } from './combining.js';
 export type { DstMode } from './cron/next.js';
-export { TriggerCache } from './zone/trigger-cache.js';
+export { TriggerCache } from './trigger-cache.js';
 export { TriggerRegistry, triggerFromJSON } from './registry.js';
 export { nextFireTimes } from './preview.js';

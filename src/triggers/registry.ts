@@ -13,7 +13,7 @@ import { hostTimezone } from './dates.js';
 import { CronTrigger } from './cron/cron-trigger.js';
 import { CalendarIntervalTrigger } from './calendar-interval.js';
 import { AndTrigger, OrTrigger } from './combining.js';
-import { TriggerCache } from './zone/trigger-cache.js';
+import { TriggerCache } from './trigger-cache.js';
 
 /** Built-in types whose instances are shared between equal specs (dates are one per job). */
 const SHARED_TYPES = new Set(['interval', 'cron', 'calendarinterval', 'and', 'or']);

@@ -6,8 +6,9 @@
  * @module
  */
 
-/** A JSON value, as stored by job stores. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '../json.js';
+
+export type { JsonValue };
 
 /**
  * The JSON form of a trigger: `{ type, ...options }`. Built-in types are `date`, `interval`,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { CalendarIntervalTrigger, type CalendarIntervalTriggerOptions } from '../../src/triggers/calendar-interval.js';
 import { TriggerRegistry } from '../../src/triggers/registry.js';
-import { TriggerCache } from '../../src/triggers/zone/trigger-cache.js';
+import { TriggerCache } from '../../src/triggers/trigger-cache.js';
 import { hostTimezone } from '../../src/triggers/dates.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
 import { thrown } from '../helpers/thrown.js';

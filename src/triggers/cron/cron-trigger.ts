@@ -15,7 +15,7 @@ import {
   triggerFail,
   type DateInput,
 } from '../dates.js';
-import { TriggerCache } from '../zone/trigger-cache.js';
+import { TriggerCache } from '../trigger-cache.js';
 import type { ZoneOffsets } from '../zone/zone-offsets.js';
 import { compileCrontab } from './crontab.js';
 import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } from './fields.js';

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { CompiledCrontab } from '../cron/crontab.js';
-import type { Trigger } from '../trigger.js';
-import { ZoneOffsets } from './zone-offsets.js';
+import type { CompiledCrontab } from './cron/crontab.js';
+import type { Trigger } from './trigger.js';
+import { ZoneOffsets } from './zone/zone-offsets.js';
 
 /** Most compiled crontab strings and shared triggers kept; beyond it the oldest is dropped. */
 const MAX_ENTRIES = 4_096;
