@@ -94,9 +94,10 @@ export class InvalidTriggerError extends SchedulerError {
    * @param field - the trigger field at fault
    * @param value - the value that was given
    * @param reason - why it is invalid
+   * @param options - `cause`: what a custom trigger threw, if that is the reason
    */
-  constructor(field: string, value: unknown, reason: string) {
-    super('ERR_INVALID_TRIGGER', `Invalid trigger ${field}: ${describeValue(value)} (${reason})`);
+  constructor(field: string, value: unknown, reason: string, options?: SchedulerErrorOptions) {
+    super('ERR_INVALID_TRIGGER', `Invalid trigger ${field}: ${describeValue(value)} (${reason})`, options);
     this.field = field;
     this.value = value;
   }

@@ -13,6 +13,7 @@ import { DAY_MS, civilFromWall, daysFromCivil, daysInMonth } from './cron/calend
 import { TriggerCache } from './trigger-cache.js';
 import type { ZoneOffsets } from './zone/zone-offsets.js';
 import { nextFireTimes } from './preview.js';
+import { FIXED_SET } from './sequence.js';
 import { describe, withBounds } from './bounds.js';
 
 /** Options of {@link CalendarIntervalTrigger}. The units are whole numbers and add up to at least a day. */
@@ -137,6 +138,14 @@ export class CalendarIntervalTrigger implements Trigger {
 
   #readDate(value: unknown, field: string): number | null {
     return value === undefined || value === null ? null : toEpochMs(value, field, this.#zone.name, triggerFail);
+  }
+
+  /**
+   * From a `startDate` the fire times are a fixed set; without one the sequence is anchored at
+   * the date it is asked from, so it counts from the previous fire time. @internal
+   */
+  get [FIXED_SET](): boolean {
+    return this.#start !== null;
   }
 
   /** The start (its local date is the first date of the sequence), or `null` (a fresh copy). */

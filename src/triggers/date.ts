@@ -16,6 +16,7 @@ import {
   type DateInput,
 } from './dates.js';
 import { nextFireTimes } from './preview.js';
+import { FIXED_SET } from './sequence.js';
 
 /** Options of {@link DateTrigger}. */
 export interface DateTriggerOptions {
@@ -94,6 +95,11 @@ export class DateTrigger implements Trigger {
   toString(): string {
     const zone = this.timezone === undefined ? '' : ` ${this.timezone}`;
     return `date[${toLocalIso(this.#runMs, this.timezone)}${zone}]`;
+  }
+
+  /** A date is a fixed set of one instant. @internal */
+  get [FIXED_SET](): boolean {
+    return true;
   }
 
   /**

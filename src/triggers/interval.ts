@@ -16,6 +16,7 @@ import {
   type DateInput,
 } from './dates.js';
 import { nextFireTimes } from './preview.js';
+import { FIXED_SET } from './sequence.js';
 import { describe, withBounds } from './bounds.js';
 
 /** Options of {@link IntervalTrigger}. The units add up; fractions are allowed (`hours: 1.5`). */
@@ -126,6 +127,11 @@ export class IntervalTrigger implements Trigger {
     // Resolve the host zone only for a string without an offset: the one input that needs it.
     const zone = this.timezone ?? (typeof value === 'string' ? hostTimezone() : 'UTC');
     return toEpochMs(value, field, zone, triggerFail);
+  }
+
+  /** On a `startDate` grid the fire times are a fixed set; without one they count from the previous. @internal */
+  get [FIXED_SET](): boolean {
+    return this.#start !== null;
   }
 
   /** The grid anchor, or `null` when the trigger is unanchored (a fresh copy). */

@@ -21,6 +21,7 @@ import { compileCrontab } from './crontab.js';
 import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } from './fields.js';
 import { nextFireInstant, type DstMode } from './next.js';
 import { nextFireTimes } from '../preview.js';
+import { FIXED_SET } from '../sequence.js';
 import { CronSchedule, MAX_YEAR, MIN_YEAR } from './schedule.js';
 import { describe, withBounds } from '../bounds.js';
 
@@ -191,6 +192,11 @@ export class CronTrigger implements Trigger {
   /** The next `count` fire times after `from` (default: now), for previews. */
   nextFireTimes(count: number, from: Date = new Date()): Date[] {
     return nextFireTimes(this, count, from);
+  }
+
+  /** A cron expression's fire times are a fixed set. @internal */
+  get [FIXED_SET](): boolean {
+    return true;
   }
 
   /** The first instant the trigger may fire at, or `null` (a fresh copy). */
