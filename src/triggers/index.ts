@@ -17,7 +17,7 @@ export {
   type CronFieldValue,
 } from './cron/cron-trigger.js';
 export { CalendarIntervalTrigger, type CalendarIntervalTriggerOptions } from './calendar-interval.js';
-export { AndTrigger, OrTrigger, type AndTriggerOptions, type OrTriggerOptions } from './combining.js';
+export { AndTrigger, OrTrigger, MAX_TRIGGER_DEPTH, type AndTriggerOptions, type OrTriggerOptions } from './combining.js';
 export type { DstMode } from './cron/next.js';
 export { TriggerCache } from './trigger-cache.js';
 export { TriggerRegistry, triggerFromJSON } from './registry.js';

@@ -13,6 +13,7 @@ import { hostTimezone } from './dates.js';
 import { CronTrigger } from './cron/cron-trigger.js';
 import { CalendarIntervalTrigger } from './calendar-interval.js';
 import { AndTrigger, OrTrigger } from './combining.js';
+import { checkSpecDepth } from './combined.js';
 import { TriggerCache } from './trigger-cache.js';
 
 /** Built-in types whose instances are shared between equal specs (dates are one per job). */
@@ -113,6 +114,8 @@ export class TriggerRegistry {
       const what = typeof type === 'string' ? `unknown trigger type '${type}'` : 'expected a string type';
       throw new InvalidTriggerError('type', type, `${what}; registered types: ${known}`);
     }
+    // Before the spec becomes a cache key: a spec nested 100,000 deep would overflow the stack.
+    checkSpecDepth(spec);
     // Built-in schedules other than one-off dates are shared between equal specs (they are
     // immutable and pure); custom factories are always called, they may not be either.
     const trigger = SHARED_TYPES.has(type as string)

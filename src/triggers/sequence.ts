@@ -61,7 +61,14 @@ export function stepFrom(trigger: Trigger, t: number, now: Date): number | null 
  * `startDate`, `t + interval`; nor for a custom trigger that fires at `now` and then counts.)
  */
 export function isFixedSet(trigger: Trigger, t: number, now: Date): boolean {
+  return declaredFixedSet(trigger) ?? (firstAtOrAfter(trigger, t) === t && stepFrom(trigger, t, now) === jumpAfter(trigger, t));
+}
+
+/**
+ * The trigger's {@link FIXED_SET} declaration: `true` (a fixed set), `false` (it counts from its
+ * previous fire time), or `undefined` when it declares neither, and only a probe can tell.
+ */
+export function declaredFixedSet(trigger: Trigger): boolean | undefined {
   const declared = (trigger as MaybeDeclared)[FIXED_SET];
-  if (typeof declared === 'boolean') return declared;
-  return firstAtOrAfter(trigger, t) === t && stepFrom(trigger, t, now) === jumpAfter(trigger, t);
+  return typeof declared === 'boolean' ? declared : undefined;
 }

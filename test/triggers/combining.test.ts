@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { AndTrigger, OrTrigger } from '../../src/triggers/combining.js';
 import { IntervalTrigger, type IntervalTriggerOptions } from '../../src/triggers/interval.js';
 import { DateTrigger } from '../../src/triggers/date.js';
+import { CalendarIntervalTrigger } from '../../src/triggers/calendar-interval.js';
+import { CronTrigger } from '../../src/triggers/cron/cron-trigger.js';
+import { FIXED_SET } from '../../src/triggers/sequence.js';
 import { TriggerRegistry } from '../../src/triggers/registry.js';
 import { MaxIterationsError } from '../../src/errors.js';
 import type { Trigger, TriggerSpec } from '../../src/triggers/trigger.js';
@@ -98,33 +101,38 @@ describe('AndTrigger', () => {
 
   it('skips children with a fixed set of times ahead in one call, not one fire time at a time', () => {
     // Every second and every hour at :30: stepping the first child would take 1800 rounds.
-    const trigger = new AndTrigger([every(1), everyHourAt(30)], { maxIterations: 3 });
+    // (Threshold 0: with the default 1 s they would already agree at :29:59, the earliest time.)
+    const trigger = new AndTrigger([every(1), everyHourAt(30)], { threshold: 0, maxIterations: 3 });
     expect(follow(trigger, S, 3)).toEqual([S + 30 * MIN, S + HOUR + 30 * MIN, S + 2 * HOUR + 30 * MIN]);
   });
 
-  it('agrees within threshold and fires at the latest of the agreeing times', () => {
+  it('agrees within threshold and fires at the earliest of the agreeing times', () => {
     const trigger = new AndTrigger([every(10), every(10, { startDate: S + 600 })]);
-    expect(follow(trigger, S, 3)).toEqual([S + 600, S + 10 * SEC + 600, S + 20 * SEC + 600]);
+    expect(follow(trigger, S, 3)).toEqual([S, S + 10 * SEC, S + 20 * SEC]);
+    // From a previous fire time, also one loaded after a restart (a fresh instance): the next agreement.
+    const fresh = new AndTrigger([every(10), every(10, { startDate: S + 600 })]);
+    expect(fresh.getNextFireTime(new Date(S + 10 * SEC), new Date(S + HOUR))?.getTime()).toBe(S + 20 * SEC);
     const strict = new AndTrigger([every(10), every(10, { startDate: S + 600 })], { threshold: 0.5, maxIterations: 100 });
     expect(thrown(() => strict.getNextFireTime(null, new Date(S))).code).toBe('ERR_MAX_ITERATIONS');
   });
 
   it('finds, with a threshold, the earliest agreement of grids that never meet exactly', () => {
-    // Every 6 s from S and every 10 s from S + 1.5 s, threshold 2 s. Brute force: of all pairs of
-    // times strictly after the previous fire time that are at most 2 s apart, the smallest later one.
+    // Every 6 s from S and every 10 s from S + 1.5 s, threshold 2 s. Brute force: the smallest
+    // time e at or after `from` whose first times at or after e, one per child, are all within
+    // 2 s of e; the next search starts after the latest of them.
     const a = grid(S, 6 * SEC, S, S + 400 * SEC);
     const b = grid(S + 1500, 10 * SEC, S, S + 400 * SEC);
+    const firstAtOrAfter = (times: number[], t: number): number => times.find((x) => x >= t) ?? Infinity;
     const expected: number[] = [];
-    let previous = S - 1;
-    for (;;) {
-      const pairs = a.flatMap((x) => b.map((y) => [x, y] as const)).filter(([x, y]) => x > previous && y > previous);
-      const agreeing = pairs.filter(([x, y]) => Math.abs(x - y) <= 2 * SEC).map(([x, y]) => Math.max(x, y));
-      if (agreeing.length === 0 || expected.length === 8) break;
-      previous = Math.min(...agreeing);
-      expected.push(previous);
+    for (let from = S; expected.length < 8; ) {
+      const e = [...a, ...b].sort((x, y) => x - y).find((t) => {
+        const own = [firstAtOrAfter(a, t), firstAtOrAfter(b, t)];
+        return t >= from && Math.min(...own) === t && Math.max(...own) <= t + 2 * SEC;
+      })!;
+      expected.push(e);
+      from = Math.max(firstAtOrAfter(a, e), firstAtOrAfter(b, e)) + 1;
     }
-    expect(expected.length).toBe(8);
-    expect(expected.slice(0, 4)).toEqual([S + 1500, S + 12 * SEC, S + 31_500, S + 42 * SEC]);
+    expect(expected.slice(0, 4)).toEqual([S, S + 11_500, S + 30 * SEC, S + 41_500]);
     const trigger = new AndTrigger([every(6), every(10, { startDate: S + 1500 })], { threshold: 2 });
     expect(follow(trigger, S, expected.length)).toEqual(expected);
   });
@@ -154,9 +162,9 @@ describe('AndTrigger', () => {
     const ending = new AndTrigger([every(6, { endDate: S + 50 * SEC }), every(10)]);
     expect(ending.endDate?.getTime()).toBe(S + 50 * SEC);
     expect(follow(ending, S, 5)).toEqual([S, S + 30 * SEC]);
-    // Agreeing at the later time, S + 20.6 s, would pass the first child's endDate (S + 20 s).
+    // The agreement at S + 20 s is the last: the next one would be after the first child's endDate.
     const late = new AndTrigger([every(10, { endDate: S + 20 * SEC }), every(10, { startDate: S + 600 })]);
-    expect(follow(late, S, 5)).toEqual([S + 600, S + 10 * SEC + 600]);
+    expect(follow(late, S, 5)).toEqual([S, S + 10 * SEC, S + 20 * SEC]);
     expect(new AndTrigger([new DateTrigger(S), everyHourAt(5)]).endDate).toBeNull();
   });
 
@@ -166,6 +174,60 @@ describe('AndTrigger', () => {
     expect(trigger.getNextFireTime(new Date(S), now)?.getTime()).toBe(S + 30 * SEC);
     expect(trigger.getNextFireTime(new Date(S + 31 * SEC), now)?.getTime()).toBe(S + 60 * SEC);
     expect(trigger.nextFireTimes(3, new Date(S + 1)).map((d) => d.getTime())).toEqual([S + 30 * SEC, S + 60 * SEC, S + 90 * SEC]);
+  });
+
+  it('moves every child past its own time in an agreement: one child time never serves two fire times', () => {
+    // Child a fires at S and S + 1 s, child b at S + 1.5 s. They agree at S (b 1.5 s later): it
+    // fires at S. Agreeing again at S + 1 s would reuse b's S + 1.5 s: it is finished instead.
+    const dates = (...offsets: number[]) => new OrTrigger(offsets.map((offset) => new DateTrigger(S + offset)));
+    const trigger = new AndTrigger([dates(0, SEC), dates(1500)], { threshold: 2 });
+    expect(follow(trigger, S - HOUR, 5)).toEqual([S]);
+    // b fires again at S + 3 s: a's S + 1 s and b's S + 3 s agree, but a's S + 1 s comes before
+    // b's S + 1.5 s, which the agreement at S used, so the next agreement is a's and b's S + 3 s.
+    const again = new AndTrigger([dates(0, SEC, 3 * SEC), dates(1500, 3 * SEC)], { threshold: 2 });
+    expect(follow(again, S - HOUR, 5)).toEqual([S, S + 3 * SEC]);
+    expect(again.getNextFireTime(new Date(S), new Date(S + HOUR))?.getTime()).toBe(S + 3 * SEC);
+    // A previous fire time that was no agreement: the first agreement strictly after it.
+    expect(again.getNextFireTime(new Date(S + 500), new Date(S + HOUR))?.getTime()).toBe(S + SEC);
+  });
+
+  it('is stateless: any previous fire time gives the same answer from a fresh instance', () => {
+    const build = () => new AndTrigger([every(6), every(10, { startDate: S + 1500 }), everyHourAt(0)], { threshold: 2 });
+    const used = build();
+    const times = follow(used, S - HOUR, 6);
+    expect(times.slice(0, 2)).toEqual([S, S + HOUR]);
+    for (const [i, time] of times.slice(0, -1).entries()) {
+      const previous = new Date(time);
+      expect(build().getNextFireTime(previous, new Date(S))?.getTime()).toBe(times[i + 1]);
+      expect(used.getNextFireTime(previous, new Date(S))?.getTime()).toBe(times[i + 1]);
+    }
+  });
+
+  it('steps a calendar interval without startDate from its own fire times, keeping its spacing', () => {
+    // Every 2 weeks at 09:00 from the day it starts (Wednesday 2026-01-07), and daily at 09:00
+    // from 10 days later. Restarting the two-week sequence at the cron's first time (as a fixed
+    // set would be) fires on days 10, 24, 38; its own sequence meets the cron on days 14, 28, 42.
+    const day = 86_400_000;
+    const start = Date.UTC(2026, 0, 7, 8);
+    const biweekly = new CalendarIntervalTrigger({ weeks: 2, hour: 9, timezone: 'UTC' });
+    expect(biweekly[FIXED_SET]).toBe(false);
+    const daily = new CronTrigger({ hour: 9, minute: 0, second: 0, startDate: start + 10 * day, timezone: 'UTC' });
+    const expected = [14, 28, 42].map((days) => start + days * day + HOUR);
+    expect(follow(new AndTrigger([biweekly, daily]), start, 3)).toEqual(expected);
+    expect(follow(new AndTrigger([daily, biweekly], { threshold: 0 }), start, 3)).toEqual(expected);
+    // The same inside an or inside an and: the or counts as well, and is stepped.
+    expect(follow(new AndTrigger([new OrTrigger([biweekly]), daily]), start, 3)).toEqual(expected);
+  });
+
+  it('declares whether its times form a fixed set', () => {
+    expect(new AndTrigger([every(6), every(10)], { threshold: 0 })[FIXED_SET]).toBe(true);
+    expect(new AndTrigger([every(6), new IntervalTrigger({ seconds: 10 })], { threshold: 0 })[FIXED_SET]).toBe(false);
+    expect(new AndTrigger([every(6), everyHourAt(5)], { threshold: 0 })[FIXED_SET]).toBeUndefined(); // probed
+    // With a threshold the times depend on where the search started (agreements that overlap
+    // the one before are skipped), so a parent steps it rather than jumping into it.
+    expect(new AndTrigger([every(6), every(10)])[FIXED_SET]).toBe(false);
+    expect(new OrTrigger([every(6), new DateTrigger(S)])[FIXED_SET]).toBe(true);
+    expect(new OrTrigger([every(6), new AndTrigger([every(6)])])[FIXED_SET]).toBe(false);
   });
 });
 
@@ -211,9 +273,10 @@ describe('OrTrigger', () => {
     expect(trigger.endDate).toBeNull(); // the date child has no endDate
     const bounded = new OrTrigger([every(10, { endDate: S + 30 * SEC }), every(6, { endDate: S + 50 * SEC })]);
     expect(bounded.endDate?.getTime()).toBe(S + 50 * SEC);
-    // A past date is still the first fire time (misfire rules decide), then the rest of the others.
-    const past = new OrTrigger([new DateTrigger(S - HOUR), every(10)]);
-    expect(follow(past, S, 2)).toEqual([S - HOUR, S]);
+    // A past date is the first fire time (misfire rules decide) only when no child has a later one,
+    // as for the date alone: "first at or after now" stays the first time at or after now.
+    expect(follow(new OrTrigger([new DateTrigger(S - HOUR), new DateTrigger(S - 2 * HOUR)]), S, 3)).toEqual([S - 2 * HOUR, S - HOUR]);
+    expect(follow(new OrTrigger([new DateTrigger(S - HOUR), every(10)]), S, 2)).toEqual([S, S + 10 * SEC]);
   });
 
   it('enumerates missed times from a previous fire time before now', () => {
