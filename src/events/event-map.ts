@@ -28,15 +28,28 @@ export interface JobEvent<T extends string> extends BaseEvent<T> {
   readonly store: string;
 }
 
-/** Events about one run of a job. */
+/**
+ * Events about one run of a job, or about slots that did not run. A run stands for one slot,
+ * or for several when coalesced; a `job:missed` report stands for one missed slot, or for a
+ * whole span of them after a long outage.
+ */
 export interface RunEvent<T extends string> extends JobEvent<T> {
-  /** The slot the run is for. */
+  /**
+   * The slot the run is for (for a coalesced run, the chosen one; for a span of missed slots,
+   * the first of them).
+   */
   readonly scheduledRunTime: Date;
   /**
-   * Every slot the run stands for: one, or several when coalesced (the run happens for
-   * `scheduledRunTime`, which is one of them).
+   * The slots the event stands for, in order: every one of them when there are at most 100;
+   * for more, only the first and the last (see `slotCount`).
    */
   readonly scheduledRunTimes: readonly Date[];
+  /**
+   * How many slots the event stands for: 1 for a plain run. `null` when a long backlog was
+   * jumped over without counting its slots (counting them would cost time in proportion to the
+   * outage); `scheduledRunTimes` then still gives the first and the last.
+   */
+  readonly slotCount: number | null;
 }
 
 /** A run finished without throwing. */
@@ -67,10 +80,21 @@ export interface JobsClearedEvent extends BaseEvent<'jobs:cleared'> {
   readonly store: string | null;
 }
 
-/** A stored record could not be used (unknown task, unreadable trigger); it is left as it is. */
+/**
+ * A stored record could not be used (unknown task, unreadable trigger): it is left as it is and
+ * tried again later (reported once per version of the record). Or its trigger failed to give a
+ * next time after the job's due slots ran: the job is then paused (`paused: true`).
+ */
 export interface JobInvalidEvent extends JobEvent<'job:invalid'> {
   /** Why the record could not be used. */
   readonly error: unknown;
+  /**
+   * `true` when the scheduler ran the job's due slots and then paused it, because its trigger
+   * could not give the slot after them (for example an `AndTrigger` whose search hit
+   * `maxIterations`); resume or reschedule it once the trigger is fixed. `false` when the record
+   * was left untouched.
+   */
+  readonly paused: boolean;
 }
 
 /** A store call failed inside the scheduling loop; the loop retries. */
@@ -115,7 +139,10 @@ export interface SchedulerEventMap {
   'job:executed': JobExecutedEvent;
   /** A run failed. */
   'job:error': JobErrorEvent;
-  /** A run was not started because it was later than `misfireGraceTime` (one event per slot). */
+  /**
+   * Slots were not run because they were later than `misfireGraceTime`: one event per slot when a
+   * job missed at most 100 in one look, else one event for the whole span (`slotCount`).
+   */
   'job:missed': RunEvent<'job:missed'>;
   /** A run was skipped because the job had `maxInstances` runs in flight. */
   'job:max-instances': RunEvent<'job:max-instances'>;

@@ -71,12 +71,23 @@ export interface RunTimedOut {
   readonly finishedAt: number;
 }
 
-/** The run was not started: its deadline had passed, or the executor was shut down. */
+/**
+ * The run did not run to its end: its deadline had passed before it could start, or a shutdown
+ * dropped it before it started, or `shutdown({ wait: false })` stopped waiting for it while it ran.
+ */
 export interface RunNotStarted {
-  /** `'missed'`: past its deadline; `'cancelled'`: dropped by a shutdown. */
+  /**
+   * `'missed'`: past its deadline, not started; `'cancelled'`: dropped by a shutdown before it
+   * started, or, with {@link RunNotStarted.startedAt}, abandoned by a forced shutdown while running.
+   */
   readonly status: 'missed' | 'cancelled';
   /** When the executor decided (epoch ms). */
   readonly checkedAt: number;
+  /**
+   * Set only for a run a forced shutdown abandoned while it ran: when its task was called. The
+   * task was left to settle on its own; whatever it does later is not reported.
+   */
+  readonly startedAt?: number;
 }
 
 /** How a run ended. Times are epoch milliseconds from the executor's clock. */
@@ -102,8 +113,10 @@ export interface Executor {
 
   /**
    * Stops accepting runs. With `wait: true` resolves once every queued and running run has
-   * ended; with `wait: false` aborts running runs, ends queued ones as `'cancelled'` and
-   * resolves at once. Must leave no timer or handle behind.
+   * ended. With `wait: false` ends queued runs as `'cancelled'`, aborts the signals of running
+   * runs and ends them at once as `'cancelled'` (with `startedAt`), so that none keeps its slot
+   * or its job's instance when the scheduler starts again, and resolves at once; the abandoned
+   * tasks are left to settle on their own. Must leave no timer or handle behind.
    */
   shutdown(options: { wait: boolean }): Promise<void>;
 }

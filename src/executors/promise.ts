@@ -40,9 +40,10 @@ interface Active extends Queued {
  * Runs tasks in-process: each run calls the task and awaits its promise, at most `concurrency`
  * at a time, the rest queued first-in first-out.
  *
- * A task that never settles keeps its slot until it does; give such jobs a `timeout`, which
- * aborts the task's signal and frees the slot at once. Such a task never blocks the other slots
- * and, as the executor holds no timer for it, never keeps the process alive.
+ * A task that never settles keeps its slot until it does, its timeout fires, or a forced
+ * shutdown abandons it; give such jobs a `timeout`, which aborts the task's signal and frees
+ * the slot at once. Such a task never blocks the other slots and, as the executor holds no timer
+ * for it, never keeps the process alive.
  */
 export class PromiseExecutor implements Executor {
   /** The concurrency limit this executor was created with. */
@@ -108,9 +109,10 @@ export class PromiseExecutor implements Executor {
   /**
    * Stops accepting runs. With `wait: true`, queued runs still start (or miss their deadline)
    * and the promise resolves once every run has ended. With `wait: false`, queued runs end as
-   * `'cancelled'`, running runs have their signal aborted with a `JobCancelledError` and their
-   * timeouts cleared, and the promise resolves at once; their outcomes still resolve when the
-   * tasks settle. Either way no timer of the executor is left behind.
+   * `'cancelled'`; running runs have their signal aborted with a `JobCancelledError`, their
+   * timeouts cleared, and end at once as `'cancelled'` with their `startedAt`, freeing their
+   * slots: a task that never settles must not hold a slot into the next `start()`. What such a
+   * task does later is ignored. Either way no timer of the executor is left behind.
    *
    * @param options - `wait`: whether to wait for queued and running runs
    */
@@ -120,9 +122,9 @@ export class PromiseExecutor implements Executor {
     if (!wait) {
       const checkedAt = this.#now();
       for (const queued of this.#queue.drain()) queued.resolve({ status: 'cancelled', checkedAt });
-      for (const active of this.#running) {
-        this.#clearTimer(active);
+      for (const active of [...this.#running]) {
         abortQuietly(active.request, new JobCancelledError(active.request.jobId));
+        this.#end(active, { status: 'cancelled', checkedAt, startedAt: active.startedAt });
       }
       // A forced shutdown also releases earlier graceful ones still waiting for these runs.
       for (const release of this.#drainWaiters.splice(0)) release();

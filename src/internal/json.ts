@@ -50,3 +50,15 @@ function walk(value: unknown, path: string, fail: Fail, seen: Set<object>, depth
   }
   seen.delete(value);
 }
+
+/** Equal as JSON values: the same object (the common case, records share their spec), or deeply equal. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const objB = b as Record<string, unknown>;
+  return keysA.every((key) => Object.hasOwn(objB, key) && sameJson((a as Record<string, unknown>)[key], objB[key]));
+}

@@ -6,37 +6,60 @@
  * same path. Next run times come from the scheduled slot (the trigger's previous fire time),
  * never from the wake time, so an early or late wake cannot run a slot twice.
  *
+ * Leases: each pass takes due jobs under a lease owner of its own (`<identity>#<pass>`) and
+ * hands every one back before the lease could expire, measured on the clock after every job, not
+ * only between batches. A store never hands a job back to the owner still holding it (see
+ * `JobStore.acquireDueJobs`), so even a pass that overran its leases cannot take the same slot
+ * twice; another scheduler takes a job over only once its lease has really expired.
+ *
  * @internal
  * @module
  */
 import type { ClockTimer } from '../clock/clock.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
-import { IsoMemo } from '../internal/iso-memo.js';
 import type { SchedulerContext } from './context.js';
-import { jitterDelay, planDueRuns } from './plan.js';
+import { DueJobs } from './due-job.js';
 import type { Runner } from './runner.js';
 
 /** Longest timer Node accepts (2^31-1 ms); anything above fires at once. */
 const MAX_TIMER = 2 ** 31 - 1;
 /** How long a due job stays leased to this scheduler while it is being processed. */
-const LEASE_MS = 30_000;
+export const LEASE_MS = 30_000;
+/** A pass hands back what it holds once its oldest lease is this old: a third of the lease. */
+const HAND_BACK_MS = LEASE_MS / 3;
 /** Most due jobs taken from a store in one call. */
 const BATCH = 1_000;
 /** Wait after a store error before trying again. */
 const RETRY_MS = 10_000;
+/** Work (jobs and trigger calls) after which a long pass lets the event loop run. */
+const YIELD_AFTER = 20_000;
+
+/** Releases a store failed to take, retried before the next acquisition from it. */
+interface Unreleased {
+  readonly owner: string;
+  readonly releases: JobRelease[];
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Arms, fires and re-arms the one timer of a scheduler. */
 export class SchedulingLoop {
   #timer: ClockTimer | null = null;
   #busy: Promise<void> | null = null;
   #again = false;
-  /** ISO strings of the slots being processed: jobs sharing a slot share its conversions. */
-  readonly #iso = new IsoMemo();
+  /** Counts passes: each takes its leases under its own owner name. */
+  #passes = 0;
+  /** Work done since the pass last yielded to the event loop. */
+  #work = 0;
+  readonly #unreleased = new Map<string, Unreleased[]>();
+  readonly #jobs: DueJobs;
 
   constructor(
     private readonly ctx: SchedulerContext,
-    private readonly runner: Runner,
-  ) {}
+    runner: Runner,
+  ) {
+    this.#jobs = new DueJobs(ctx, runner);
+  }
 
   /** Look at the stores now (after an add, a change or a resume). */
   wakeup(): void {
@@ -71,12 +94,14 @@ export class SchedulingLoop {
   }
 
   async #pass(): Promise<void> {
+    const owner = `${this.ctx.identity}#${++this.#passes}`;
+    this.#work = 0;
     let failed = false;
     do {
       this.#again = false;
       for (const [alias, store] of this.ctx.stores) {
         if (this.ctx.state !== 'running') return;
-        failed = !(await this.#processStore(alias, store)) || failed;
+        failed = !(await this.#processStore(alias, store, owner)) || failed;
       }
     } while (this.#again && this.ctx.state === 'running');
     const next = await this.#earliest();
@@ -87,52 +112,68 @@ export class SchedulingLoop {
   }
 
   /** Processes every due job of one store; `false` if the store failed. */
-  async #processStore(alias: string, store: JobStore): Promise<boolean> {
-    // Releases wait until every due job has been taken and its runs submitted: the runs of one
+  async #processStore(alias: string, store: JobStore, owner: string): Promise<boolean> {
+    // Releases wait until the jobs taken so far have had their runs submitted: the runs of one
     // batch start while the next is acquired, and moving jobs to their next run time (the other
-    // half of the work per run) no longer delays the runs of later batches.
+    // half of the work per run) does not delay the runs of later batches. They are sent before
+    // the oldest lease is a third of the way to its expiry.
     const releases: JobRelease[] = [];
-    let released = 0;
+    let oldestLease: number | null = null;
     const flush = async (): Promise<void> => {
-      while (released < releases.length) {
-        const chunk = releases.slice(released, released + BATCH);
-        await this.#release(alias, store, chunk);
-        released += chunk.length;
+      oldestLease = null;
+      while (releases.length > 0) {
+        const chunk = releases.slice(0, BATCH);
+        await this.#release(alias, store, owner, chunk);
+        releases.splice(0, chunk.length);
       }
     };
     try {
-      let flushedAt = this.ctx.clock.now();
+      await this.#retryReleases(alias, store);
       let batch: JobRecord[];
+      let handedBack = false;
       do {
         const now = this.ctx.clock.now();
         const nowDate = new Date(now);
-        batch = await store.acquireDueJobs(nowDate.toISOString(), this.ctx.identity, LEASE_MS, BATCH);
-        for (const record of batch) {
-          const release = this.#processJob(record, alias, now, nowDate);
-          if (release) releases.push(release);
+        batch = await store.acquireDueJobs(nowDate.toISOString(), owner, LEASE_MS, BATCH);
+        if (batch.length > 0) oldestLease ??= now;
+        handedBack = false;
+        for (let i = 0; i < batch.length; i++) {
+          const record = batch[i] as JobRecord;
+          if (this.ctx.clock.now() - (oldestLease ?? now) >= HAND_BACK_MS || this.ctx.state !== 'running') {
+            // Too long since the oldest lease was taken (a slow listener, a slow machine), or the
+            // scheduler stopped or paused meanwhile: hand back the rest of this batch untouched;
+            // the next acquisition takes it again under a fresh lease.
+            for (const rest of batch.slice(i)) releases.push(untouched(rest));
+            handedBack = true;
+            break;
+          }
+          const { release, work } = this.#jobs.process(record, alias, now, nowDate, now + LEASE_MS);
+          if (release !== null) releases.push(release);
+          this.#work += work;
+          if (this.#work >= YIELD_AFTER) {
+            // A long catch-up must not block the process: let timers and I/O run.
+            this.#work = 0;
+            await yieldToEventLoop();
+          }
         }
-        // A long pass (a slow store, a huge backlog) hands back what it holds well before
-        // those leases could expire and let another scheduler run the same slots again.
-        if (now - flushedAt >= LEASE_MS / 3) {
-          await flush();
-          flushedAt = now;
-        }
-      } while (batch.length === BATCH && this.ctx.state === 'running');
+        if (handedBack || (oldestLease !== null && this.ctx.clock.now() - oldestLease >= HAND_BACK_MS)) await flush();
+      } while ((handedBack || batch.length === BATCH) && this.ctx.state === 'running');
       await flush();
       return true;
     } catch (error) {
       this.ctx.log('error', `job store ${JSON.stringify(alias)} failed; retrying`, error);
       this.ctx.emit('store:error', { alias, error });
       // Jobs whose runs were submitted are handed back even though a later call failed: left to
-      // their leases' expiry, they would be taken again and run their slots a second time.
-      await flush().catch(() => undefined);
+      // their leases' expiry, another scheduler could take them and run their slots again. What
+      // the store does not take now is retried first thing next time.
+      await flush().catch(() => this.#keepUnreleased(alias, owner, releases));
       return false;
     }
   }
 
   /** Hands jobs back to their store and reports the ones that ended. */
-  async #release(alias: string, store: JobStore, releases: JobRelease[]): Promise<void> {
-    const removed = await store.releaseJobs(this.ctx.identity, releases);
+  async #release(alias: string, store: JobStore, owner: string, releases: JobRelease[]): Promise<void> {
+    const removed = await store.releaseJobs(owner, releases);
     if (!Array.isArray(removed)) {
       // A store written against an older contract: it still works, but finished jobs are not reported.
       this.ctx.log('warn', `job store ${JSON.stringify(alias)}: releaseJobs() must return the ids it removed`);
@@ -144,41 +185,22 @@ export class SchedulingLoop {
     }
   }
 
-  /**
-   * Plans and submits the due runs of one job and says where it goes next. A job whose task or
-   * trigger cannot be used is reported and not released: its lease expires and it is retried
-   * then, untouched, so the loop never spins on it.
-   */
-  #processJob(record: JobRecord, store: string, now: number, nowDate: Date): JobRelease | null {
-    const acquiredRunTime = record.nextRunTime;
-    if (acquiredRunTime === null) return null;
-    let plan;
-    let fn;
-    let delay = 0;
-    try {
-      const trigger = this.ctx.triggerOf(record);
-      fn = this.ctx.taskOf(record);
-      plan = planDueRuns(trigger, this.#iso.toMs(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
-      const jitter = record.jitter ?? trigger.jitter ?? null;
-      if (plan.runs.length > 0 && typeof jitter === 'number' && jitter > 0) {
-        const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
-        delay = jitterDelay(jitter * 1000, now, plan.nextRunTime, end);
-      }
-    } catch (error) {
-      this.ctx.log('error', `job ${JSON.stringify(record.id)} cannot run and is left as it is`, error);
-      this.ctx.emit('job:invalid', { jobId: record.id, store, error });
-      return null;
+  #keepUnreleased(alias: string, owner: string, releases: JobRelease[]): void {
+    if (releases.length === 0) return;
+    const kept = this.#unreleased.get(alias) ?? [];
+    kept.push({ owner, releases: [...releases] });
+    this.#unreleased.set(alias, kept);
+  }
+
+  /** Sends the releases a store failed to take earlier, before anything new is taken from it. */
+  async #retryReleases(alias: string, store: JobStore): Promise<void> {
+    const kept = this.#unreleased.get(alias);
+    while (kept !== undefined && kept.length > 0) {
+      const { owner, releases } = kept[0] as Unreleased;
+      await this.#release(alias, store, owner, releases);
+      kept.shift();
     }
-    if (plan.skippedBacklog) {
-      this.ctx.log('warn', `job ${JSON.stringify(record.id)} had a backlog too long to replay; skipped to the next slot`);
-    }
-    for (const slot of plan.missed) {
-      if (!this.ctx.events.has('job:missed')) break;
-      const when = new Date(slot);
-      this.ctx.emit('job:missed', { jobId: record.id, store, scheduledRunTime: when, scheduledRunTimes: [when] });
-    }
-    if (plan.runs.length > 0) this.runner.submit(record, store, fn, plan.runs, delay);
-    return { id: record.id, acquiredRunTime, nextRunTime: plan.nextRunTime === null ? null : this.#iso.toIso(plan.nextRunTime) };
+    this.#unreleased.delete(alias);
   }
 
   /** The earliest next run time over all stores (epoch ms), `null` if none, `undefined` on error. */
@@ -200,6 +222,8 @@ export class SchedulingLoop {
   }
 }
 
-function gracePeriod(record: JobRecord): number | null {
-  return record.misfireGraceTime === null ? null : record.misfireGraceTime * 1000;
+/** Hands a job back as it was acquired: it is due again at once, under a new lease. */
+function untouched(record: JobRecord): JobRelease {
+  const at = record.nextRunTime as string;
+  return { id: record.id, acquiredRunTime: at, nextRunTime: at };
 }

@@ -3,50 +3,61 @@
  * next. Pure (apart from the trigger), so the misfire and coalescing rules are tested without a
  * scheduler.
  *
+ * The cost of a plan does not grow with the length of an outage. A job with a short backlog has
+ * every due slot listed; past {@link MAX_COUNTED_SLOTS} the plan stops walking slot by slot and
+ * jumps: to the first slot inside the misfire grace time, to the latest slot due and to the
+ * first slot after now, each found in a few dozen trigger calls (see `backlog.ts`). Slots are
+ * then described as spans (first, last, count), never as lists of thousands of instants.
+ *
  * @internal
  * @module
  */
-import { InvalidTriggerError } from '../errors.js';
 import type { CoalescePolicy } from '../stores/job-store.js';
 import type { Trigger } from '../triggers/trigger.js';
+import { nextAfter } from './fire-times.js';
+import { scanBacklog, type SlotSpan } from './backlog.js';
 
-/** One run to submit: the slot it is for and every slot it stands for. */
+export { MAX_CATCH_UP, MAX_COUNTED_SLOTS, MAX_LISTED_SLOTS, type SlotSpan } from './backlog.js';
+
+/** One run to submit: the slot it is for, and the slots it stands for when coalesced. */
 export interface PlannedRun {
-  scheduledRunTime: number;
-  scheduledRunTimes: number[];
+  /** The slot the run is for (epoch ms). */
+  readonly scheduledRunTime: number;
+  /** Every slot the run stands for; `null` when it is only its own (the common case). */
+  readonly span: SlotSpan | null;
 }
 
 /** What to do with a due job. */
 export interface DuePlan {
-  /** Slots older than the misfire grace time: not run, one `job:missed` each. */
-  missed: readonly number[];
-  /** Runs to submit, in order (several only for coalesce `'all'`). */
-  runs: PlannedRun[];
+  /** Slots older than the misfire grace time: not run, reported as missed. */
+  readonly missed: SlotSpan | null;
+  /** The one run to submit (`'latest'`, `'earliest'`, or `'all'` with a single slot). */
+  readonly run: PlannedRun | null;
+  /** Coalesce `'all'` with several slots: each slot of the span runs in turn, as one instance. */
+  readonly series: SlotSpan | null;
   /** The first slot after `now`, or `null` when the trigger is finished. */
-  nextRunTime: number | null;
-  /** Slots skipped without being enumerated because the backlog passed {@link MAX_CATCH_UP}. */
-  skippedBacklog: boolean;
+  readonly nextRunTime: number | null;
+  /**
+   * What the trigger threw when asked for a slot after the due ones, or `null`. The due slots
+   * still run; the job cannot go on and is paused.
+   */
+  readonly failure: unknown;
+  /** Slots skipped without being enumerated (a step-by-step trigger past {@link MAX_CATCH_UP}). */
+  readonly skippedBacklog: boolean;
+  /** How many times the trigger was asked (the loop yields to the event loop after a lot of them). */
+  readonly calls: number;
 }
-
-/**
- * Most due slots enumerated for one job in one pass. A job that missed more (an every-second
- * job after days of downtime) has the rest of its backlog skipped, so a catch-up can never stall
- * the loop or exhaust memory.
- */
-export const MAX_CATCH_UP = 100_000;
-
-/** The `missed` of a plan without missed slots (the common case), shared rather than allocated. */
-const NO_SLOTS: readonly number[] = Object.freeze([]);
 
 /**
  * Plans a due job. `firstSlot` is the job's stored next run time (<= now); `nowDate` is `now` as
  * a `Date`, passed in when many jobs are planned at the same instant.
  *
- * Rules: every slot from `firstSlot` up to `now` is due. Slots later than `graceMs` are missed.
- * The rest are coalesced: `'latest'` runs once for the latest, `'earliest'` once for the
- * earliest, `'all'` once for each.
+ * Rules: every slot from `firstSlot` up to `now` is due. Slots earlier than `now - graceMs` are
+ * missed. The rest are coalesced: `'latest'` runs once for the latest, `'earliest'` once for the
+ * earliest, `'all'` once for each, in order.
  *
- * @throws InvalidTriggerError if the trigger returns a time that does not increase.
+ * @throws InvalidTriggerError only if the trigger fails on `firstSlot` itself before anything
+ *   could be planned; a failure after at least one due slot is reported in `failure` instead.
  */
 export function planDueRuns(
   trigger: Trigger,
@@ -56,51 +67,44 @@ export function planDueRuns(
   coalesce: CoalescePolicy,
   nowDate: Date = new Date(now),
 ): DuePlan {
-  const due: number[] = [firstSlot];
-  let next = nextAfter(trigger, firstSlot, nowDate);
-  while (next !== null && next <= now && due.length < MAX_CATCH_UP) {
-    due.push(next);
-    next = nextAfter(trigger, next, nowDate);
+  // The common case, one slot due: no walk, no span, one allocation for the run.
+  let next: number | null;
+  try {
+    next = nextAfter(trigger, firstSlot, nowDate);
+  } catch (failure) {
+    return single(firstSlot, now, graceMs, null, failure, 1);
   }
-  let skippedBacklog = false;
-  if (next !== null && next <= now) {
-    // Backlog too long to enumerate: resume at the first slot after now.
-    skippedBacklog = true;
-    const resumed = trigger.getNextFireTime(null, new Date(now + 1));
-    next = resumed !== null && resumed.getTime() > now ? resumed.getTime() : null;
-  }
+  if (next === null || next > now) return single(firstSlot, now, graceMs, next, null, 1);
 
-  let missed: readonly number[] = NO_SLOTS;
-  let kept = due;
-  if (graceMs !== null && now - firstSlot > graceMs) {
-    const firstKept = due.findIndex((slot) => now - slot <= graceMs);
-    const cut = firstKept === -1 ? due.length : firstKept;
-    missed = due.slice(0, cut);
-    kept = due.slice(cut);
-  }
-  return { missed, runs: coalesceRuns(kept, coalesce), nextRunTime: next, skippedBacklog };
+  const keptFrom = graceMs === null ? firstSlot : Math.max(firstSlot, now - graceMs);
+  const { missed, kept, nextRunTime, failure, skipped, calls } = scanBacklog(trigger, firstSlot, next, now, keptFrom, nowDate);
+  const base = { missed, nextRunTime, failure, skippedBacklog: skipped, calls };
+  if (kept === null) return { ...base, run: null, series: null };
+  if (kept.count === 1) return { ...base, run: { scheduledRunTime: kept.first, span: null }, series: null };
+  if (coalesce === 'all') return { ...base, run: null, series: kept };
+  const slot = coalesce === 'latest' ? kept.last : kept.first;
+  return { ...base, run: { scheduledRunTime: slot, span: kept }, series: null };
 }
 
-function coalesceRuns(slots: number[], coalesce: CoalescePolicy): PlannedRun[] {
-  if (slots.length === 0) return [];
-  if (coalesce === 'all') return slots.map((slot) => ({ scheduledRunTime: slot, scheduledRunTimes: [slot] }));
-  const slot = coalesce === 'latest' ? (slots[slots.length - 1] as number) : (slots[0] as number);
-  return [{ scheduledRunTime: slot, scheduledRunTimes: slots }];
-}
-
-/** The trigger's next slot after `previous`, checked to increase strictly. */
-export function nextAfter(trigger: Trigger, previous: number, now: Date): number | null {
-  const next = trigger.getNextFireTime(new Date(previous), now);
-  if (next === null) return null;
-  const time = next instanceof Date ? next.getTime() : Number.NaN;
-  if (!(time > previous)) {
-    throw new InvalidTriggerError(
-      'getNextFireTime',
-      next,
-      `must return a Date later than the previous fire time ${new Date(previous).toISOString()}`,
-    );
-  }
-  return time;
+/** The plan of a job with one due slot. */
+function single(
+  slot: number,
+  now: number,
+  graceMs: number | null,
+  nextRunTime: number | null,
+  failure: unknown,
+  calls: number,
+): DuePlan {
+  const late = graceMs !== null && now - slot > graceMs;
+  return {
+    missed: late ? { first: slot, last: slot, count: 1, listed: [slot] } : null,
+    run: late ? null : { scheduledRunTime: slot, span: null },
+    series: null,
+    nextRunTime,
+    failure,
+    skippedBacklog: false,
+    calls,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Hands planned runs to executors and turns their outcomes into events. Counts the runs in
- * flight per job (max instances) and owns the jitter timers, so shutdown can cancel them.
+ * flight per job (max instances), owns the jitter timers so shutdown can cancel them, and walks
+ * coalesce-`'all'` catch-ups one slot at a time.
  *
  * @internal
  * @module
@@ -8,12 +9,17 @@
 import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import type { RunOutcome, RunRequest } from '../executors/executor.js';
-import type { JobRecord } from '../stores/job-store.js';
 import type { JsonValue } from '../json.js';
+import { sameJson } from '../internal/json.js';
+import type { JobRecord } from '../stores/job-store.js';
+import type { Trigger } from '../triggers/trigger.js';
+import { MAX_CATCH_UP } from './backlog.js';
 import type { SchedulerContext } from './context.js';
+import { nextAfter } from './fire-times.js';
 import type { TaskFunction } from './job.js';
+import type { PlannedRun, SlotSpan } from './plan.js';
 import { RunContext } from './run-context.js';
-import type { PlannedRun } from './plan.js';
+import { reportRun, type RunEventName } from './run-events.js';
 
 /** Arguments of a job without any: spread into the call, never handed to the task itself. */
 const NO_ARGS: readonly JsonValue[] = [];
@@ -26,50 +32,68 @@ interface JitterWait {
   resolve: (started: boolean) => void;
 }
 
+/** The job a run is for, and the function it calls. */
+interface Target {
+  readonly record: JobRecord;
+  readonly fn: TaskFunction;
+}
+
+/**
+ * Runs of one generation: a forced shutdown starts a new one, so runs it abandoned neither count
+ * toward `maxInstances` after the next `start()` nor keep a coalesce-`'all'` catch-up going.
+ */
+interface Generation {
+  readonly instances: Map<string, number>;
+  readonly batches: Set<Promise<void>>;
+  abandoned: boolean;
+}
+
+const newGeneration = (): Generation => ({ instances: new Map(), batches: new Set(), abandoned: false });
+
 /** Submits runs and reports their outcomes. */
 export class Runner {
-  readonly #instances = new Map<string, number>();
+  #generation = newGeneration();
   readonly #waits = new Set<JitterWait>();
-  readonly #batches = new Set<Promise<void>>();
   #abandon: (() => void) | null = null;
 
   constructor(private readonly ctx: SchedulerContext) {}
 
   /** Runs of `jobId` in flight (including ones waiting for their jitter delay). */
   inFlight(jobId: string): number {
-    return this.#instances.get(jobId) ?? 0;
+    return this.#generation.instances.get(jobId) ?? 0;
   }
 
   /**
-   * Submits `runs` of a job as one instance, after `delayMs` of jitter. With the job at
-   * `maxInstances`, skips them, emits `job:max-instances` and returns `false`.
+   * Submits one run of a job after `delayMs` of jitter. With the job at `maxInstances`, skips it,
+   * emits `job:max-instances` and returns `false`. With `recheck`, a run that waited for its
+   * jitter reads the job again first and is dropped if it was removed, paused or given a new
+   * trigger meanwhile.
    */
-  submit(record: JobRecord, store: string, fn: TaskFunction, runs: PlannedRun[], delayMs: number): boolean {
-    const running = this.inFlight(record.id);
-    if (running >= record.maxInstances) {
-      for (const run of runs) this.#emitRun('job:max-instances', record, store, run);
-      return false;
-    }
-    this.#instances.set(record.id, running + 1);
-    const run = runs[0];
-    // The common case (one run, no jitter) goes straight to the executor: one promise per run
-    // instead of an async batch and its handlers, which at thousands of runs a second matters.
-    const batch =
-      runs.length === 1 && run !== undefined && delayMs === 0
-        ? this.#runOne(record, store, fn, run)
-        : this.#runBatch(record, store, fn, runs, delayMs);
-    this.#batches.add(batch);
-    const done = (): void => {
-      const left = this.inFlight(record.id) - 1;
-      if (left > 0) this.#instances.set(record.id, left);
-      else this.#instances.delete(record.id);
-      this.#batches.delete(batch);
-    };
-    batch.then(done, (error: unknown) => {
-      this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
-      done();
-    });
-    return true;
+  submit(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun, delayMs: number, recheck = false): boolean {
+    return this.#start(record, store, run, () =>
+      // The common case (no jitter) goes straight to the executor: one promise per run instead
+      // of an async batch and its handlers, which at thousands of runs a second matters.
+      delayMs === 0 ? this.#runOne(record, store, fn, run) : this.#runDelayed({ record, fn }, store, run, delayMs, recheck),
+    );
+  }
+
+  /**
+   * Submits a coalesce-`'all'` catch-up, every slot of `series` in turn, as one instance. Before
+   * each run after the first the job is read again: a removal, a pause or a new trigger stops the
+   * series, any other change applies to the runs after it. `recheck: false` for a job whose
+   * trigger finished (it is no longer stored).
+   */
+  submitSeries(
+    record: JobRecord,
+    store: string,
+    fn: TaskFunction,
+    trigger: Trigger,
+    series: SlotSpan,
+    delayMs: number,
+    recheck: boolean,
+  ): boolean {
+    const run: PlannedRun = { scheduledRunTime: series.first, span: series };
+    return this.#start(record, store, run, () => this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck));
   }
 
   /** Cancels every run still waiting for its jitter delay. */
@@ -81,29 +105,120 @@ export class Runner {
     this.#waits.clear();
   }
 
-  /** Resolves when every submitted batch has ended, or at once after {@link Runner.abandon}. */
+  /** Resolves when every submitted run has ended, or at once after {@link Runner.abandon}. */
   async drain(): Promise<void> {
     const abandoned = new Promise<void>((resolve) => (this.#abandon = resolve));
-    while (this.#batches.size > 0 && this.#abandon !== null) {
-      await Promise.race([Promise.allSettled([...this.#batches]), abandoned]);
+    const { batches } = this.#generation;
+    while (batches.size > 0 && this.#abandon !== null) {
+      await Promise.race([Promise.allSettled([...batches]), abandoned]);
     }
     this.#abandon = null;
   }
 
-  /** Stops a {@link Runner.drain} in progress from waiting (a forced shutdown). */
+  /**
+   * A forced shutdown: stops a {@link Runner.drain} in progress from waiting, ends coalesce-`'all'`
+   * catch-ups after their current run, and forgets the runs in flight, so that a task that never
+   * settles does not hold its job's instance into the next `start()`.
+   */
   abandon(): void {
+    this.#generation.abandoned = true;
+    this.#generation = newGeneration();
     const release = this.#abandon;
     this.#abandon = null;
     release?.();
   }
 
-  async #runBatch(record: JobRecord, store: string, fn: TaskFunction, runs: PlannedRun[], delayMs: number) {
-    if (delayMs > 0 && !(await this.#wait(delayMs))) {
-      for (const run of runs) this.#emitError(record, store, run, new JobCancelledError(record.id), 0);
+  /** Counts one instance of the job around `body`, or skips it at `maxInstances`. */
+  #start(record: JobRecord, store: string, run: PlannedRun, body: () => Promise<void>): boolean {
+    const generation = this.#generation;
+    const { instances, batches } = generation;
+    const running = instances.get(record.id) ?? 0;
+    if (running >= record.maxInstances) {
+      this.#emit('job:max-instances', record, store, run);
+      return false;
+    }
+    instances.set(record.id, running + 1);
+    const batch = body();
+    batches.add(batch);
+    const done = (): void => {
+      const left = (instances.get(record.id) ?? 1) - 1;
+      if (left > 0) instances.set(record.id, left);
+      else instances.delete(record.id);
+      batches.delete(batch);
+    };
+    batch.then(done, (error: unknown) => {
+      this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
+      done();
+    });
+    return true;
+  }
+
+  /** One run after its jitter delay; cancelled by shutdown, dropped if the job changed meanwhile. */
+  async #runDelayed(target: Target, store: string, run: PlannedRun, delayMs: number, recheck: boolean): Promise<void> {
+    if (!(await this.#wait(delayMs))) {
+      this.#emitError(target.record, store, run, new JobCancelledError(target.record.id), 0);
       return;
     }
-    // One after another, as one instance.
-    for (const run of runs) await this.#runOne(record, store, fn, run, delayMs);
+    const current = recheck ? await this.#current(target, store) : target;
+    if (current !== null) await this.#runOne(current.record, store, current.fn, run, delayMs);
+  }
+
+  async #runSeries(
+    target: Target,
+    store: string,
+    trigger: Trigger,
+    series: SlotSpan,
+    delayMs: number,
+    recheck: boolean,
+  ): Promise<void> {
+    const generation = this.#generation;
+    if (delayMs > 0 && !(await this.#wait(delayMs))) {
+      this.#emitError(target.record, store, { scheduledRunTime: series.first, span: series }, new JobCancelledError(target.record.id), 0);
+      return;
+    }
+    let current: Target | null = target;
+    let slot: number | null = series.first;
+    for (let runs = 0; slot !== null && slot <= series.last; runs++) {
+      if (generation.abandoned) return;
+      if ((runs > 0 || delayMs > 0) && recheck) current = await this.#current(target, store);
+      if (current === null || generation.abandoned) return;
+      if (runs === MAX_CATCH_UP) {
+        this.#skipRest(current.record, store, slot, series, runs);
+        return;
+      }
+      await this.#runOne(current.record, store, current.fn, { scheduledRunTime: slot, span: null }, delayMs);
+      try {
+        slot = nextAfter(trigger, slot, new Date(this.ctx.clock.now()));
+      } catch (error) {
+        this.ctx.log('error', `job ${JSON.stringify(target.record.id)}: its trigger failed during a catch-up; the rest is skipped`, error);
+        return;
+      }
+    }
+  }
+
+  /** Reports the slots of a series past {@link MAX_CATCH_UP} as missed, in one event. */
+  #skipRest(record: JobRecord, store: string, from: number, series: SlotSpan, done: number): void {
+    this.ctx.log('warn', `job ${JSON.stringify(record.id)} had a catch-up of more than ${MAX_CATCH_UP} runs; the rest is skipped`);
+    const count = series.count === null ? null : series.count - done;
+    const rest: SlotSpan = { first: from, last: series.last, count, listed: null };
+    this.#emit('job:missed', record, store, { scheduledRunTime: from, span: rest });
+  }
+
+  /**
+   * The job as stored now, with the function it runs, if it may still run slots planned from
+   * `target`: `null` once it was removed, paused or given another trigger.
+   */
+  async #current(target: Target, alias: string): Promise<Target | null> {
+    const { id, trigger } = target.record;
+    try {
+      const record = await this.ctx.store(alias).getJob(id);
+      if (record === undefined || record.nextRunTime === null) return null;
+      if (!sameJson(record.trigger, trigger)) return null;
+      return record === target.record ? target : { record, fn: this.ctx.taskOf(record) };
+    } catch (error) {
+      this.ctx.log('error', `job ${JSON.stringify(id)} could not be read again before its next run; the run is dropped`, error);
+      return null;
+    }
   }
 
   /**
@@ -116,7 +231,7 @@ export class Runner {
       this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
       return Promise.resolve();
     }
-    this.#emitRun('job:submitted', record, store, run);
+    this.#emit('job:submitted', record, store, run);
     let outcome: Promise<RunOutcome>;
     try {
       // Promise.resolve: an executor that breaks the contract with a plain value or a thenable
@@ -159,9 +274,7 @@ export class Runner {
   #report(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome): void {
     switch (outcome.status) {
       case 'success':
-        if (!this.ctx.events.has('job:executed')) return;
-        this.ctx.emit('job:executed', {
-          ...this.#runFields(record, store, run),
+        reportRun(this.ctx, 'job:executed', record.id, store, run, {
           returnValue: outcome.returnValue,
           durationMs: outcome.finishedAt - outcome.startedAt,
         });
@@ -175,31 +288,21 @@ export class Runner {
         );
         return;
       case 'missed':
-        this.#emitRun('job:missed', record, store, run);
+        this.#emit('job:missed', record, store, run);
         return;
-      case 'cancelled':
-        this.#emitError(record, store, run, new JobCancelledError(record.id), 0);
+      case 'cancelled': {
+        const duration = outcome.startedAt === undefined ? 0 : outcome.checkedAt - outcome.startedAt;
+        this.#emitError(record, store, run, new JobCancelledError(record.id), duration);
+      }
     }
   }
 
   #emitError(record: JobRecord, store: string, run: PlannedRun, error: unknown, durationMs: number): void {
-    if (!this.ctx.events.has('job:error')) return;
-    this.ctx.emit('job:error', { ...this.#runFields(record, store, run), error, durationMs });
+    reportRun(this.ctx, 'job:error', record.id, store, run, { error, durationMs });
   }
 
-  #emitRun(name: 'job:submitted' | 'job:missed' | 'job:max-instances', record: JobRecord, store: string, run: PlannedRun) {
-    // Building the payload costs allocations on the hot path; skip it when nobody listens.
-    if (!this.ctx.events.has(name)) return;
-    this.ctx.emit(name, this.#runFields(record, store, run));
-  }
-
-  #runFields(record: JobRecord, store: string, run: PlannedRun) {
-    return {
-      jobId: record.id,
-      store,
-      scheduledRunTime: new Date(run.scheduledRunTime),
-      scheduledRunTimes: run.scheduledRunTimes.map((time) => new Date(time)),
-    };
+  #emit(name: RunEventName, record: JobRecord, store: string, run: PlannedRun): void {
+    reportRun(this.ctx, name, record.id, store, run, {});
   }
 
   /** Waits `delayMs` in steps no timer can overflow (2^31-1 ms); `false` if cancelled. */
@@ -222,4 +325,3 @@ export class Runner {
     });
   }
 }
-

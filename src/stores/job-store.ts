@@ -66,13 +66,22 @@ export interface JobRelease {
   /** The job id. */
   id: string;
   /**
-   * The `nextRunTime` the job had when it was acquired. If the stored record no longer has it
-   * (the job was paused, rescheduled or replaced meanwhile), the store keeps the stored record
-   * and only drops the lease.
+   * The `nextRunTime` the job had when it was acquired. If the stored record no longer has it,
+   * or no longer has the trigger it had then (the job was paused, rescheduled or replaced
+   * meanwhile), the store keeps the stored record and only drops the lease.
    */
   acquiredRunTime: string;
-  /** The job's new next run time, or `null` to remove the job (its trigger is finished). */
+  /**
+   * The job's new next run time, or `null` to remove the job (its trigger is finished), or to
+   * pause it with {@link JobRelease.pause}.
+   */
   nextRunTime: string | null;
+  /**
+   * With `nextRunTime: null`: keep the job, paused (its `nextRunTime` set to `null` and its
+   * version increased), instead of removing it. The scheduler does this when a trigger failed to
+   * give the slot after the job's due ones, so that nothing is lost.
+   */
+  pause?: boolean;
 }
 
 /** Context a store receives when the scheduler starts it. */
@@ -84,10 +93,12 @@ export interface JobStoreContext {
 /**
  * A place that keeps jobs. Methods may be called concurrently; each must be atomic on its own.
  *
- * Leases: {@link JobStore.acquireDueJobs} hands due jobs to one scheduler (`owner`) until
+ * Leases: {@link JobStore.acquireDueJobs} hands due jobs to one lease owner until
  * {@link JobStore.releaseJobs} or until the lease expires, so schedulers sharing a store never
  * run the same slot twice. A leased job is not returned as due to anyone else and does not count
- * for {@link JobStore.getNextRunTime} until its lease expires.
+ * for {@link JobStore.getNextRunTime} until its lease expires. An expired lease is taken over by
+ * another owner only: the owner still holding it is still processing the job (the scheduler uses
+ * a new owner name, `<identity>#<pass>`, for every pass of its loop).
  */
 export interface JobStore {
   /**
@@ -142,22 +153,24 @@ export interface JobStore {
 
   /**
    * Leases up to `limit` jobs whose `nextRunTime` is at or before `now` and that are not leased
-   * (or whose lease expired), earliest first, and returns them. A lease has expired once
-   * `now >= acquired-at + leaseMs`; every call first takes back expired leases, after which a
-   * release by their former owner is ignored. Jobs the caller already holds are not returned
-   * again.
+   * (or whose lease, held by another owner, expired), earliest first, and returns them. A lease
+   * has expired once `now >= acquired-at + leaseMs`; every call first takes back the expired
+   * leases of other owners, after which a release by their former owner is ignored. A job whose
+   * lease `owner` itself holds is never returned to it again, expired or not: it is still being
+   * processed, and only a release (or another owner, after expiry) frees it.
    *
    * @param now - the current instant (ISO-8601)
-   * @param owner - the scheduler's identity
+   * @param owner - the lease owner: the scheduler's identity and its pass (`<identity>#<n>`)
    * @param leaseMs - how long the lease lasts
    * @param limit - most jobs to return
    */
   acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]>;
 
   /**
-   * Ends leases held by `owner`: moves each job to its new next run time or removes it. A
-   * release whose lease is no longer held by `owner`, or whose job changed its `nextRunTime`
-   * since it was acquired, leaves the stored job as it is.
+   * Ends leases held by `owner`: moves each job to its new next run time, removes it, or pauses
+   * it. A release whose lease is no longer held by `owner`, or whose job changed its
+   * `nextRunTime` or its `trigger` (compared as JSON) since it was acquired, leaves the stored
+   * job as it is and only drops the lease: a change made while the job was processed wins.
    *
    * @returns the ids of the jobs this call removed (so the scheduler reports exactly those)
    */

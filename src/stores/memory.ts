@@ -6,6 +6,7 @@
  */
 import { ConcurrentModificationError, ConflictingIdError, JobNotFoundError } from '../errors.js';
 import { IsoMemo } from '../internal/iso-memo.js';
+import { sameJson } from '../internal/json.js';
 import { IndexedHeap, type HeapNode } from './heap.js';
 import type { JobRecord, JobRelease, JobStore } from './job-store.js';
 
@@ -22,6 +23,8 @@ class Entry implements HeapNode {
   leaseOwner: string | null = null;
   /** When the lease ends (epoch ms, exclusive). */
   leaseUntil = 0;
+  /** The trigger spec the job had when it was leased: a release after a new trigger is ignored. */
+  leaseTrigger: JobRecord['trigger'] | null = null;
 
   constructor(
     readonly id: string,
@@ -165,7 +168,9 @@ export class MemoryJobStore implements JobStore {
   ): Promise<JobRecord[]> {
     const nowMs = Date.parse(now);
     for (const entry of this.#leased) {
-      if (entry.leaseUntil > nowMs) continue;
+      // An owner never gets back a job it still holds, even past its lease: it is still
+      // processing it, and would run the same slot twice.
+      if (entry.leaseUntil > nowMs || entry.leaseOwner === owner) continue;
       // Deleting the current element while iterating a Set is safe.
       this.#endLease(entry);
       this.#enqueue(entry);
@@ -177,6 +182,7 @@ export class MemoryJobStore implements JobStore {
       this.#queue.pop();
       top.leaseOwner = owner;
       top.leaseUntil = nowMs + leaseMs;
+      top.leaseTrigger = top.record.trigger;
       this.#leased.add(top);
       acquired.push(top.record);
     }
@@ -185,19 +191,26 @@ export class MemoryJobStore implements JobStore {
 
   /**
    * Ends leases held by `owner`: moves each job to its new next run time (a new record with
-   * `version + 1`) or removes it. A release whose lease is no longer held by `owner`, or whose
-   * job changed its `nextRunTime` since it was acquired, leaves the stored job as it is. A lease
-   * that expired but was not yet taken back by an `acquireDueJobs` call is still held.
+   * `version + 1`), removes it, or pauses it. A release whose lease is no longer held by
+   * `owner`, or whose job changed its `nextRunTime` or its trigger since it was acquired, leaves
+   * the stored job as it is. A lease that expired but was not yet taken back by another owner's
+   * `acquireDueJobs` call is still held.
    */
   async releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
     const removed: string[] = [];
     for (const release of releases) {
       const stored = this.#entries.get(release.id);
       if (stored === undefined || stored.leaseOwner !== owner) continue;
+      const acquiredTrigger = stored.leaseTrigger;
       this.#endLease(stored);
-      // A stored nextRunTime other than the acquired one means the job was paused, rescheduled
-      // or replaced while it ran: that newer write wins over the holder's view.
-      if (stored.record.nextRunTime !== release.acquiredRunTime) {
+      // A stored nextRunTime or trigger other than the acquired one means the job was paused,
+      // rescheduled or replaced while it was processed: that newer write wins over the holder's
+      // view (even when a new trigger happens to start at the same instant).
+      if (stored.record.nextRunTime !== release.acquiredRunTime || !sameJson(stored.record.trigger, acquiredTrigger)) {
+        this.#enqueue(stored);
+      } else if (release.nextRunTime === null && release.pause === true) {
+        stored.record = { ...stored.record, nextRunTime: null, version: stored.record.version + 1 };
+        stored.timeMs = null;
         this.#enqueue(stored);
       } else if (release.nextRunTime === null) {
         this.#entries.delete(release.id);
@@ -220,6 +233,7 @@ export class MemoryJobStore implements JobStore {
 
   #endLease(entry: Entry): void {
     entry.leaseOwner = null;
+    entry.leaseTrigger = null;
     this.#leased.delete(entry);
   }
 
@@ -227,3 +241,4 @@ export class MemoryJobStore implements JobStore {
     return iso === null ? null : this.#iso.toMs(iso);
   }
 }
+

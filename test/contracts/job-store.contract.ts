@@ -239,7 +239,57 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
       });
     });
 
+    describe('leases held past their expiry', () => {
+      it('never hands a job back to the owner that still holds it, even after its lease expired', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }), makeRecord({ id: 'b', nextRunTime: T0 }));
+        expect(ids(await acquire(T0, 'A', 10, MINUTE))).toStrictEqual(['a', 'b']);
+        // Long past the expiry, A asks again: it is still processing a and b, so gets neither.
+        expect(await acquire(LATER, 'A')).toStrictEqual([]);
+        // A's release still counts: it holds the lease until someone else takes it over.
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect((await store.getJob('a'))?.nextRunTime).toBe(T3);
+        // Another owner takes over what A still holds past its expiry.
+        expect(ids(await acquire(LATER, 'B'))).toStrictEqual(['b', 'a']);
+      });
+    });
+
     describe('releaseJobs', () => {
+      it('keeps the stored record when its trigger changed while leased, even at the same nextRunTime', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T0, 'A');
+        const rescheduled = makeRecord({
+          id: 'a',
+          nextRunTime: T0,
+          trigger: { type: 'interval', seconds: 30, startDate: T0 },
+          version: 2,
+        });
+        await store.updateJob(rescheduled);
+        expect(await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }])).toStrictEqual([]);
+        expect(await store.getJob('a')).toStrictEqual(rescheduled);
+        // Only the lease is gone: the new schedule's first slot is due for anyone.
+        expect(await acquire(T0, 'B')).toStrictEqual([rescheduled]);
+      });
+
+      it('applies a release when the trigger was rewritten as an equal spec', async () => {
+        await add(makeRecord({ id: 'a', nextRunTime: T0 }));
+        await acquire(T0, 'A');
+        const renamed = makeRecord({ id: 'a', name: 'renamed', nextRunTime: T0, version: 2 });
+        await store.updateJob(JSON.parse(JSON.stringify(renamed)) as JobRecord);
+        await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T3 }]);
+        expect(await store.getJob('a')).toStrictEqual({ ...renamed, nextRunTime: T3, version: 3 });
+      });
+
+      it('pauses instead of removing a job released with pause: true', async () => {
+        const record = makeRecord({ id: 'a', nextRunTime: T0, version: 4 });
+        await add(record);
+        await acquire(T0, 'A');
+        const removed = await store.releaseJobs('A', [{ id: 'a', acquiredRunTime: T0, nextRunTime: null, pause: true }]);
+        expect(removed).toStrictEqual([]);
+        expect(await store.getJob('a')).toStrictEqual({ ...record, nextRunTime: null, version: 5 });
+        expect(await store.getNextRunTime()).toBeNull();
+        expect(await acquire(LATER, 'B')).toStrictEqual([]);
+      });
+
       it('moves a job to its new run time with version + 1', async () => {
         const record = makeRecord({ id: 'a', nextRunTime: T0, metadata: { k: 1 }, version: 3 });
         await add(record);

@@ -17,7 +17,7 @@ const iso = (seconds: number): string =>
   new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 
 type Op =
-  | { kind: 'add' | 'update'; id: string; at: number | null; stale: boolean }
+  | { kind: 'add' | 'update'; id: string; at: number | null; stale: boolean; retrigger: boolean }
   | { kind: 'remove'; id: string }
   | { kind: 'removeAll' }
   | { kind: 'acquire'; at: number; owner: string; leaseSeconds: number; limit: number }
@@ -33,6 +33,7 @@ interface ReleaseItem {
   pick: number | null;
   honest: boolean;
   at: number | null;
+  pause: boolean;
 }
 
 const idArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
@@ -45,6 +46,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       id: idArb,
       at: timeArb,
       stale: fc.constant(false),
+      retrigger: fc.boolean(),
     }),
     weight: 6,
   },
@@ -54,6 +56,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       id: idArb,
       at: timeArb,
       stale: fc.boolean(),
+      // Half the updates give the job another trigger (a reschedule or a replacement).
+      retrigger: fc.boolean(),
     }),
     weight: 4,
   },
@@ -79,6 +83,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           pick: fc.option(fc.nat(), { nil: null, freq: 4 }),
           honest: fc.boolean(),
           at: timeArb,
+          pause: fc.boolean(),
         }),
         { maxLength: 3 },
       ),
@@ -89,8 +94,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 interface ModelJob {
   record: JobRecord;
-  lease?: { owner: string; until: number; acquiredRunTime: string };
+  lease?: { owner: string; until: number; acquiredRunTime: string; acquiredTrigger: string };
 }
+
+/** The two triggers jobs switch between; equal specs are rebuilt as new objects every time. */
+const triggerSpec = (other: boolean): JobRecord['trigger'] =>
+  other ? { type: 'interval', seconds: 5, startDate: iso(0) } : { type: 'date', runDate: '2026-01-01T00:00:00.000Z' };
 
 /** The model's order: by instant, then id; paused last. */
 function byRunTime(a: JobRecord, b: JobRecord): number {
@@ -131,6 +140,7 @@ async function runOp(
         id: op.id,
         name: `step ${step}`,
         nextRunTime: op.at === null ? null : iso(op.at),
+        trigger: triggerSpec(op.retrigger),
       });
       expect(await errorCode(store.addJob(record))).toBe(
         job === undefined ? undefined : 'ERR_CONFLICTING_ID',
@@ -145,6 +155,7 @@ async function runOp(
         name: `step ${step}`,
         nextRunTime: op.at === null ? null : iso(op.at),
         version,
+        trigger: triggerSpec(op.retrigger),
       });
       const expected =
         job === undefined
@@ -168,8 +179,10 @@ async function runOp(
       return;
     case 'acquire': {
       const now = ms(iso(op.at)) as number;
+      // Expired leases are taken back from other owners only: an owner never gets back a job it
+      // still holds.
       for (const entry of jobs.values())
-        if (entry.lease && entry.lease.until <= now) delete entry.lease;
+        if (entry.lease && entry.lease.until <= now && entry.lease.owner !== op.owner) delete entry.lease;
       const due = [...jobs.values()]
         .filter(
           (entry) =>
@@ -185,6 +198,7 @@ async function runOp(
           owner: op.owner,
           until: now + op.leaseSeconds * 1000,
           acquiredRunTime: record.nextRunTime as string,
+          acquiredTrigger: JSON.stringify(record.trigger),
         };
       }
       expect(
@@ -201,14 +215,21 @@ async function runOp(
             : (held[item.pick % held.length] as ModelJob).record.id;
         const lease = jobs.get(id)?.lease;
         const acquiredRunTime = item.honest && lease ? lease.acquiredRunTime : iso(item.at ?? 0);
-        return { id, acquiredRunTime, nextRunTime: item.at === null ? null : iso(item.at) };
+        const nextRunTime = item.at === null ? null : iso(item.at);
+        return nextRunTime === null && item.pause
+          ? { id, acquiredRunTime, nextRunTime, pause: true }
+          : { id, acquiredRunTime, nextRunTime };
       });
       for (const release of releases) {
         const entry = jobs.get(release.id);
         if (entry?.lease?.owner !== op.owner) continue;
+        const { acquiredTrigger } = entry.lease;
         delete entry.lease;
         if (entry.record.nextRunTime !== release.acquiredRunTime) continue;
-        if (release.nextRunTime === null) jobs.delete(release.id);
+        if (JSON.stringify(entry.record.trigger) !== acquiredTrigger) continue;
+        if (release.nextRunTime === null && release.pause === true)
+          entry.record = { ...entry.record, nextRunTime: null, version: entry.record.version + 1 };
+        else if (release.nextRunTime === null) jobs.delete(release.id);
         else
           entry.record = {
             ...entry.record,

@@ -1,0 +1,121 @@
+/**
+ * What the loop does with one due job it holds the lease of: plan its due slots, report the
+ * missed ones, submit the runs, and say how to hand it back to its store.
+ *
+ * @internal
+ * @module
+ */
+import { IsoMemo } from '../internal/iso-memo.js';
+import type { JobRecord, JobRelease } from '../stores/job-store.js';
+import { MAX_CATCH_UP, MAX_LISTED_SLOTS, type SlotSpan } from './backlog.js';
+import type { SchedulerContext } from './context.js';
+import { jitterDelay, planDueRuns, type DuePlan } from './plan.js';
+import { reportRun } from './run-events.js';
+import type { Runner } from './runner.js';
+
+/** How the loop hands one job back, and how much trigger work its plan took. */
+export interface Processed {
+  /** The release to send, or `null` to leave the job leased (an invalid record: see below). */
+  readonly release: JobRelease | null;
+  /** Trigger calls made (the loop yields to the event loop after many). */
+  readonly work: number;
+}
+
+/** Plans and submits due jobs; reports records that cannot be used once per version. */
+export class DueJobs {
+  /** ISO strings of the slots being processed: jobs sharing a slot share its conversions. */
+  readonly #iso = new IsoMemo();
+  /** Versions of invalid records already reported, by store and id: each is reported once. */
+  readonly #reported = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: SchedulerContext,
+    private readonly runner: Runner,
+  ) {}
+
+  /**
+   * Plans and submits the due runs of one job and says where it goes next. `leaseUntil` is when
+   * this scheduler's lease on it ends: runs are never submitted on an expired lease, since
+   * another scheduler may have taken the job over by then.
+   *
+   * A record whose task or trigger cannot be used is reported (once per version) and not
+   * released: its lease expires and it is looked at again then, untouched, so the loop never
+   * spins on it, and another scheduler that can run it (one with the task registered) may take it.
+   */
+  process(record: JobRecord, store: string, now: number, nowDate: Date, leaseUntil: number): Processed {
+    const { id, nextRunTime: acquiredRunTime } = record;
+    if (acquiredRunTime === null) return { release: null, work: 1 };
+    let plan: DuePlan;
+    let trigger;
+    let fn;
+    let delay = 0;
+    try {
+      trigger = this.ctx.triggerOf(record);
+      fn = this.ctx.taskOf(record);
+      plan = planDueRuns(trigger, this.#iso.toMs(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
+      const jitter = record.jitter ?? trigger.jitter ?? null;
+      if ((plan.run !== null || plan.series !== null) && typeof jitter === 'number' && jitter > 0) {
+        const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
+        delay = jitterDelay(jitter * 1000, now, plan.nextRunTime, end);
+      }
+    } catch (error) {
+      this.#invalid(record, store, error, false);
+      return { release: null, work: 1 };
+    }
+    if (plan.skippedBacklog) {
+      this.ctx.log('warn', `job ${JSON.stringify(id)} had a backlog of more than ${MAX_CATCH_UP} slots; skipped to the first slot after now`);
+    }
+    this.#reportMissed(id, store, plan.missed);
+    const work = plan.calls + 1;
+    if (this.ctx.clock.now() >= leaseUntil) {
+      // The lease ran out while planning (a listener that blocked): hand the job back with its
+      // missed slots consumed and its runs still due, to be planned again under a new lease.
+      const kept = plan.series?.first ?? plan.run?.span?.first ?? plan.run?.scheduledRunTime ?? null;
+      if (kept !== null) return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(kept) }, work };
+      if (plan.failure === null) return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work };
+    }
+    // A job whose trigger finished is no longer stored once released: its runs cannot be checked
+    // against the store, and need not be (nobody can change it any more).
+    const recheck = plan.nextRunTime !== null;
+    if (plan.run !== null) this.runner.submit(record, store, fn, plan.run, delay, recheck);
+    else if (plan.series !== null) this.runner.submitSeries(record, store, fn, trigger, plan.series, delay, recheck);
+    this.#reported.delete(`${store}\0${id}`);
+    if (plan.failure !== null) {
+      this.#invalid(record, store, plan.failure, true);
+      return { release: { id, acquiredRunTime, nextRunTime: null, pause: true }, work };
+    }
+    return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work };
+  }
+
+  #next(plan: DuePlan): string | null {
+    return plan.nextRunTime === null ? null : this.#iso.toIso(plan.nextRunTime);
+  }
+
+  /** One `job:missed` per slot for a short span, one for the whole span otherwise. */
+  #reportMissed(id: string, store: string, missed: SlotSpan | null): void {
+    if (missed === null || !this.ctx.events.has('job:missed')) return;
+    if (missed.listed !== null && missed.listed.length <= MAX_LISTED_SLOTS) {
+      for (const slot of missed.listed) reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: slot, span: null }, {});
+    } else {
+      reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: missed.first, span: missed }, {});
+    }
+  }
+
+  /** Logs and emits `job:invalid`; a record left untouched is reported once per version. */
+  #invalid(record: JobRecord, store: string, error: unknown, paused: boolean): void {
+    const key = `${store}\0${record.id}`;
+    if (!paused) {
+      if (this.#reported.get(key) === record.version) return;
+      this.#reported.set(key, record.version);
+    }
+    const what = paused
+      ? 'ran its due slots, but its trigger failed to give the next one; the job is paused'
+      : 'cannot run and is left as it is';
+    this.ctx.log('error', `job ${JSON.stringify(record.id)} ${what}`, error);
+    this.ctx.emit('job:invalid', { jobId: record.id, store, error, paused });
+  }
+}
+
+function gracePeriod(record: JobRecord): number | null {
+  return record.misfireGraceTime === null ? null : record.misfireGraceTime * 1000;
+}
