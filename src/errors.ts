@@ -49,7 +49,10 @@ export class SchedulerError extends Error {
 
 /** Renders a value for an error message: strings quoted, everything else as JSON or its type. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    // A message must stay readable (and small) even when the input was a megabyte of text.
+    return value.length > 200 ? `${JSON.stringify(value.slice(0, 197))}... (${value.length} characters)` : JSON.stringify(value);
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);
   }

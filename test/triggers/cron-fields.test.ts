@@ -7,6 +7,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import { CronTrigger, type CronTriggerOptions } from '../../src/triggers/cron/cron-trigger.js';
 import { triggerFromJSON } from '../../src/triggers/registry.js';
+import { compileFields, withDefaults } from '../../src/triggers/cron/fields.js';
 import { InvalidTriggerError } from '../../src/errors.js';
 import { referenceSeries, type RefSpec } from '../helpers/cron-reference.js';
 import { thrown } from '../helpers/thrown.js';
@@ -508,6 +509,115 @@ describe('validation: ERR_INVALID_TRIGGER naming the field', () => {
     const e = thrown(() => new CronTrigger({ hour: '22-2' }));
     expect(e.message).toContain('cron.hour');
     expect(e.message).toContain('22-2');
+  });
+});
+
+describe('a step larger than the span of its range (APScheduler\'s rule)', () => {
+  // APScheduler 3: "the step value (31) is higher than the total range of the expression (30)".
+  // The span is last - first of the range; `*` is the field's whole range, `a/n` runs from a to
+  // the field's maximum, a wrapping weekday range counts on past Saturday (fri-mon = 5..8).
+  it.each<[keyof Fields, string, number, number]>([
+    ['second', '*/60', 60, 59],
+    ['second', '10-20/11', 11, 10],
+    ['second', '50/10', 10, 9],
+    ['minute', '*/60', 60, 59],
+    ['minute', '4-6/3', 3, 2],
+    ['minute', '5/55', 55, 54],
+    ['minute', '7-7/1', 1, 0],
+    ['hour', '*/24', 24, 23],
+    ['hour', '9-17/9', 9, 8],
+    ['hour', '23/1', 1, 0],
+    ['day', '*/31', 31, 30],
+    ['day', '4-6/3', 3, 2],
+    ['day', '30/2', 2, 1],
+    ['month', '*/12', 12, 11],
+    ['month', 'jan-mar/5', 5, 2],
+    ['month', '11/2', 2, 1],
+    ['dayOfWeek', '*/8', 8, 7],
+    ['dayOfWeek', 'mon-fri/5', 5, 4],
+    ['dayOfWeek', 'fri-mon/4', 4, 3],
+    ['dayOfWeek', '6/2', 2, 1],
+    ['week', '*/53', 53, 52],
+    ['week', '10-12/3', 3, 2],
+    ['week', '52/2', 2, 1],
+    ['year', '*/8030', 8030, 8029],
+    ['year', '2024-2030/7', 7, 6],
+    ['year', '9990/10', 10, 9],
+  ])('%s %j is refused: step %i, span %i', (field, expr, step, span) => {
+    for (const build of [() => new CronTrigger({ [field]: expr }), () => triggerFromJSON({ type: 'cron', [field]: expr })]) {
+      const e = thrown(build);
+      expect(e.error).toBeInstanceOf(InvalidTriggerError);
+      expect(e.code).toBe('ERR_INVALID_TRIGGER');
+      expect(e.field).toBe(`cron.${field}`);
+      expect(e.value).toBe(expr);
+      expect(e.message).toContain(`step ${step} is larger than ${span}, the span of`);
+      // Crontab strings have no week or year field, so there is nothing to compare with.
+      if (field === 'week' || field === 'year') expect(e.message).not.toContain('crontab');
+      else expect(e.message).toMatch(/; crontab strings accept it and fire on \S+( \(\w+\))? only\)$/);
+    }
+  });
+
+  it('names the range, and the term inside a list', () => {
+    expect(thrown(() => new CronTrigger({ day: '*/31' })).message).toBe(
+      'Invalid trigger cron.day: "*/31" (step 31 is larger than 30, the span of 1-31; crontab strings accept it and fire on 1 only)',
+    );
+    expect(thrown(() => new CronTrigger({ minute: '5/55' })).message).toContain('the span of 5-59;');
+    expect(thrown(() => new CronTrigger({ dayOfWeek: 'fri-mon/4' })).message).toContain('the span of fri-mon; crontab strings accept it and fire on fri only');
+    expect(thrown(() => new CronTrigger({ dayOfWeek: '*/8' })).message).toContain('fire on 0 (sun) only');
+    const listed = thrown(() => new CronTrigger({ day: '1, 4-6/3, last' }));
+    expect(listed.value).toBe('1,4-6/3,last');
+    expect(listed.message).toContain('("4-6/3": step 3 is larger than 2, the span of 4-6;');
+  });
+
+  // A step equal to the span is APScheduler's largest allowed: the range's two ends.
+  it.each<[keyof Fields, string, Partial<Record<'years' | 'months' | 'days' | 'weeks' | 'weekdays' | 'hours' | 'minutes' | 'seconds', number[]>>]>([
+    ['second', '*/59', { seconds: [0, 59] }],
+    ['minute', '4-6/2', { minutes: [4, 6] }],
+    ['minute', '5/54', { minutes: [5, 59] }],
+    ['hour', '22/1', { hours: [22, 23] }],
+    ['day', '*/30', { days: [1, 31] }],
+    ['month', '*/11', { months: [1, 12] }],
+    ['dayOfWeek', '*/7', { weekdays: [0] }], // 0 and 7 are both Sunday
+    ['dayOfWeek', 'fri-mon/3', { weekdays: [1, 5] }],
+    ['week', '*/52', { weeks: [1, 53] }],
+    ['year', '*/8029', { years: [1970, 9999] }],
+  ])('%s %j (step = span) is accepted', (field, expr, expected) => {
+    const compiled = compileFields(withDefaults({ [field]: expr }));
+    const got = {
+      years: compiled.years,
+      months: compiled.months,
+      days: compiled.dayTerms?.[0]?.kind === 'days' ? compiled.dayTerms[0].days : null,
+      weeks: compiled.weeks,
+      weekdays: compiled.weekdayTerms?.[0]?.kind === 'weekdays' ? compiled.weekdayTerms[0].weekdays : null,
+      hours: compiled.hours,
+      minutes: compiled.minutes,
+      seconds: compiled.seconds,
+    };
+    expect(got).toMatchObject(expected);
+    expect(() => new CronTrigger({ [field]: expr, timezone: 'UTC' })).not.toThrow();
+  });
+});
+
+describe('repeated and long field expressions', () => {
+  it('a repeated day term is compiled once (the search tests every term on every day)', () => {
+    const terms = compileFields(withDefaults({ day: Array.from({ length: 50 }, () => 'last fri, 2nd mon, last').join(', ') })).dayTerms;
+    expect(terms).toEqual([
+      { kind: 'last-weekday', weekday: 5 },
+      { kind: 'nth-weekday', weekday: 1, nth: 2 },
+      { kind: 'last-day', before: 0 },
+    ]);
+  });
+
+  it('lists of n and 2n distinct values compile to exactly those values', () => {
+    for (const n of [40, 80]) {
+      const years = Array.from({ length: n }, (_, i) => 2000 + 3 * i);
+      expect(compileFields(withDefaults({ year: years.join(',') })).years).toEqual(years);
+      const shuffled = [...years].reverse().map((y, i) => (i % 2 === 0 ? `${y}` : `${y}-${y}`));
+      expect(compileFields(withDefaults({ year: [...shuffled, ...shuffled].join(', ') })).years).toEqual(years);
+    }
+    const everyYear = compileFields(withDefaults({ year: Array.from({ length: 300 }, () => '*').join(',') })).years;
+    expect(everyYear).toHaveLength(8030);
+    expect([everyYear?.[0], everyYear?.at(-1)]).toEqual([1970, 9999]);
   });
 });
 

@@ -103,6 +103,8 @@ function numericTerm(min: number, max: number, name?: (v: number) => string, wra
       weight: 1,
       arbitrary: fc
         .tuple(value, value, fc.integer({ min: 1, max: Math.max(1, Math.ceil(span / 3)) }))
+        // The field form refuses a step larger than the range's span (APScheduler's rule): keep k <= b - a.
+        .filter(([a, b, k]) => k <= Math.abs(a - b))
         .map(([a, b, k]) => `${Math.min(a, b)}-${Math.max(a, b)}/${k}`),
     },
     {

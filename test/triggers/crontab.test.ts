@@ -2,6 +2,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { compileCrontab } from '../../src/triggers/cron/crontab.js';
 import { CronSchedule } from '../../src/triggers/cron/schedule.js';
+import { CronTrigger } from '../../src/triggers/cron/cron-trigger.js';
+import { triggerFromJSON } from '../../src/triggers/registry.js';
+import { InvalidTriggerError } from '../../src/errors.js';
 import { thrown } from '../helpers/thrown.js';
 
 const S = 1_000;
@@ -333,6 +336,65 @@ describe('compileCrontab: matching', () => {
     expect(compiled.normalized).toBe('0 9 * * 1-5');
     expect(compileCrontab(compiled.normalized)).toEqual(compiled);
     expect(compileCrontab(' @daily ').normalized).toBe('@daily');
+  });
+});
+
+describe('a step larger than the span of its range: crontab accepts it, the field form refuses it', () => {
+  // Vixie cron sets the bits `for (i = low; i <= high; i += step)`, and cron-parser expands
+  // `a-b/n` the same way, so a step past the range's end leaves its start alone. APScheduler,
+  // and so the field form, refuses the term instead. Each row: the field-form field, the term,
+  // where it goes in a crontab string, the crontab values, and the start the error names.
+  type Side = 'seconds' | 'minutes' | 'hours' | 'days' | 'months' | 'weekdays';
+  const rows: Array<[string, string, (term: string) => string, Side, number, string]> = [
+    ['second', '*/60', (t) => `${t} * * * * *`, 'seconds', 0, '0'],
+    ['second', '10-20/11', (t) => `${t} * * * * *`, 'seconds', 10, '10'],
+    ['second', '50/10', (t) => `${t} * * * * *`, 'seconds', 50, '50'],
+    ['minute', '*/60', (t) => `${t} * * * *`, 'minutes', 0, '0'],
+    ['minute', '*/100', (t) => `${t} * * * *`, 'minutes', 0, '0'],
+    ['minute', '4-6/3', (t) => `${t} * * * *`, 'minutes', 4, '4'],
+    ['minute', '5/55', (t) => `${t} * * * *`, 'minutes', 5, '5'],
+    ['hour', '*/24', (t) => `0 ${t} * * *`, 'hours', 0, '0'],
+    ['hour', '9-17/9', (t) => `0 ${t} * * *`, 'hours', 9, '9'],
+    ['hour', '23/1', (t) => `0 ${t} * * *`, 'hours', 23, '23'],
+    ['day', '*/31', (t) => `0 0 ${t} * *`, 'days', 1, '1'],
+    ['day', '4-6/3', (t) => `0 0 ${t} * *`, 'days', 4, '4'],
+    ['day', '30/2', (t) => `0 0 ${t} * *`, 'days', 30, '30'],
+    ['month', '*/12', (t) => `0 0 1 ${t} *`, 'months', 1, '1'],
+    ['month', 'jan-mar/5', (t) => `0 0 1 ${t} *`, 'months', 1, 'jan'],
+    ['month', '11/2', (t) => `0 0 1 ${t} *`, 'months', 11, '11'],
+    ['dayOfWeek', '*/8', (t) => `0 0 * * ${t}`, 'weekdays', 0, '0 (sun)'],
+    ['dayOfWeek', 'mon-fri/5', (t) => `0 0 * * ${t}`, 'weekdays', 1, 'mon'],
+    ['dayOfWeek', 'fri-mon/4', (t) => `0 0 * * ${t}`, 'weekdays', 5, 'fri'],
+    ['dayOfWeek', '6/2', (t) => `0 0 * * ${t}`, 'weekdays', 6, '6 (sat)'],
+  ];
+
+  const valuesOf = (expression: string, side: Side): readonly number[] | undefined => {
+    const { fields } = compileCrontab(expression);
+    if (side === 'days') return fields.dayTerms?.[0]?.kind === 'days' ? fields.dayTerms[0].days : undefined;
+    if (side === 'weekdays') return fields.weekdayTerms?.[0]?.kind === 'weekdays' ? fields.weekdayTerms[0].weekdays : undefined;
+    return fields[side];
+  };
+
+  it.each(rows)('%s %j', (field, term, place, side, start, named) => {
+    const expression = place(term);
+    // Crontab: accepted, and only the range start is left.
+    expect(valuesOf(expression, side)).toEqual([start]);
+    expect(() => CronTrigger.fromCrontab(expression, { timezone: 'UTC' })).not.toThrow();
+    expect(() => triggerFromJSON({ type: 'cron', expression, timezone: 'UTC' })).not.toThrow();
+    // Field form: refused, naming the field, and telling what the crontab string does.
+    const e = thrown(() => new CronTrigger({ [field]: term, timezone: 'UTC' }));
+    expect(e.error).toBeInstanceOf(InvalidTriggerError);
+    expect(e.field).toBe(`cron.${field}`);
+    expect(e.value).toBe(term);
+    expect(e.message).toContain(`; crontab strings accept it and fire on ${named} only`);
+  });
+
+  it('the same schedule written with a step the range can hold is the same in both forms', () => {
+    const from = new Date('2024-01-01T00:00:00Z');
+    const crontab = CronTrigger.fromCrontab('0 0 4-6/3 * *', { timezone: 'UTC' }).nextFireTimes(3, from).map((d) => d.toISOString());
+    const fields = new CronTrigger({ day: '4', timezone: 'UTC' }).nextFireTimes(3, from).map((d) => d.toISOString());
+    expect(crontab).toEqual(['2024-01-04T00:00:00.000Z', '2024-02-04T00:00:00.000Z', '2024-03-04T00:00:00.000Z']);
+    expect(fields).toEqual(crontab);
   });
 });
 

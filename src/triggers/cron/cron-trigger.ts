@@ -18,6 +18,7 @@ import {
 import { TriggerCache } from '../trigger-cache.js';
 import type { ZoneOffsets } from '../zone/zone-offsets.js';
 import { compileCrontab } from './crontab.js';
+import { checkLength } from './limits.js';
 import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } from './fields.js';
 import { nextFireInstant, type DstMode } from './next.js';
 import { nextFireTimes } from '../preview.js';
@@ -101,7 +102,9 @@ export class CronTrigger implements Trigger {
    * @param options - cron fields or a crontab `expression`, `startDate`, `endDate`, `timezone`, `jitter`
    * @param cache - shared tables (a registry passes its own; see {@link TriggerCache})
    * @throws `InvalidTriggerError` naming the field (`cron.hour`, `cron.expression`, `cron.foo`,
-   *   ...) for a bad value, and `cron` for an expression that can never fire (`{ month: 2, day: 30 }`)
+   *   ...) for a bad value (a step larger than the span of its range, `{ day: '*\/31' }`, is one
+   *   in the field form; a field or crontab string over 1,024 characters is another), and `cron`
+   *   for an expression that can never fire (`{ month: 2, day: 30 }`)
    */
   constructor(options: CronTriggerOptions, cache: TriggerCache = new TriggerCache()) {
     const given = checkOptions(options, 'cron', KEYS, triggerFail);
@@ -110,6 +113,8 @@ export class CronTrigger implements Trigger {
       const extra = FIELD_NAMES.find((name) => given[name] !== undefined);
       if (extra) throw triggerFail(`cron.${extra}`, given[extra], 'no fields next to an expression');
       if (typeof given.expression !== 'string') throw triggerFail('cron.expression', given.expression, 'a crontab string');
+      // Before the whitespace is collapsed: no work at all on an absurdly long string.
+      checkLength('cron.expression', given.expression, 'a crontab string');
       const compiled = cache.crontab(given.expression.trim().replace(/\s+/g, ' '), compileCrontab);
       this.#expression = compiled.normalized;
       this.#schedule = new CronSchedule(compiled.fields);
@@ -118,6 +123,8 @@ export class CronTrigger implements Trigger {
       for (const name of FIELD_NAMES) {
         const value = given[name];
         if (value === undefined) continue;
+        // Before trimming: no work at all on an absurdly long string.
+        if (typeof value === 'string') checkLength(`cron.${name}`, value, 'a field expression');
         if (typeof value === 'number' && Number.isInteger(value) && value >= 0) this.#fields[name] = String(value);
         else if (typeof value === 'string' && value.trim() !== '') this.#fields[name] = value.trim().replace(/,\s+/g, ',');
         else throw triggerFail(`cron.${name}`, value, 'a cron expression string or a whole number');

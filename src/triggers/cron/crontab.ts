@@ -9,7 +9,12 @@
  * (last weekday n) and `n#k` (k-th weekday n) in day of week; `@yearly @annually @monthly
  * @weekly @daily @hourly`. Rejected: other field counts (no year field), `@reboot`, cron-parser's
  * `@minutely @secondly @weekdays @weekends` (not crontab nicknames), `H` (cron-parser picks a
- * random value on every parse, so a stored job would move on reload), spaces inside a list.
+ * random value on every parse, so a stored job would move on reload), spaces inside a list,
+ * and strings longer than `MAX_EXPRESSION_LENGTH` (1,024 characters).
+ *
+ * Steps follow crontab, not APScheduler: a step larger than the span of its range (`*\/31` in
+ * day of month, `4-6/3`) is accepted and fires on the range start only, as in Vixie cron and
+ * cron-parser; the field form refuses it.
  *
  * @internal
  * @module
@@ -17,6 +22,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { InvalidTriggerError } from '../../errors.js';
 import { dstModeOf } from './fields.js';
+import { checkLength } from './limits.js';
 import type { DstMode } from './next.js';
 import type { CronFields, DayTerm } from './schedule.js';
 
@@ -70,12 +76,13 @@ interface ParsedField {
  *
  * @param expression - e.g. `'0 9 * * 1-5'`, `'*\/10 * * * * *'`, `'@daily'`, `'0 0 L * *'`
  * @throws InvalidTriggerError naming `cron.expression`, with cron-parser's message when it
- *   refused a list item. A never-matching expression (`0 0 31 2 *`) compiles; rejecting it is
- *   the trigger's job.
+ *   refused a list item, or the limit for a string longer than 1,024 characters. A
+ *   never-matching expression (`0 0 31 2 *`) compiles; rejecting it is the trigger's job.
  */
 export function compileCrontab(expression: string): CompiledCrontab {
   const fail: Fail = (reason) => new InvalidTriggerError('cron.expression', expression, reason);
   if (typeof expression !== 'string') throw fail(`a crontab string, not ${expression === null ? 'null' : typeof expression}`);
+  checkLength('cron.expression', expression, 'a crontab string');
   const normalized = expression.trim().replace(/\s+/g, ' ');
   if (normalized === '') throw fail('an empty expression; expected 5 or 6 fields or a nickname such as @daily');
   // Whitespace separates crontab fields, so `1-2, 4-7` would silently become two fields.
@@ -146,7 +153,8 @@ function parseField(field: Field, text: string, fail: Fail): ParsedField {
   const numbers = new Set<number>();
   const terms = new Map<string, DayTerm>();
   const items = text.split(',').flatMap((item) => (field === 'dayOfWeek' ? unwrapWeekdays(item) : [item]));
-  for (const item of items) {
+  // Each distinct item once: a cron-parser call is the costly step (it builds a whole expression).
+  for (const item of new Set(items)) {
     if (item === '') throw fail(`empty list item in the ${label} field ${JSON.stringify(text)}`);
     // Month and weekday names are 3 letters (cron-parser replaces them the same way); any `H`
     // left is cron-parser's hashed random value.

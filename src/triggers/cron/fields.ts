@@ -66,43 +66,88 @@ function fail(field: FieldName, expr: string, reason: string): InvalidTriggerErr
   return new InvalidTriggerError(`cron.${field}`, expr, reason);
 }
 
-/** The sorted allowed values of a numeric field expression. */
-function values(field: FieldName, expr: string): number[] {
-  const found = new Set<number>();
-  for (const raw of expr.split(',')) {
+/**
+ * The sorted allowed values of a numeric field expression, or of some of its `items` (the day
+ * field's numeric terms); errors show the whole expression.
+ */
+function values(field: FieldName, expr: string, items: readonly string[] = expr.split(',')): number[] {
+  const [min, max] = RANGES[field];
+  // One flag per value, and each distinct term expanded once: `'*,*,*'` in year costs one
+  // expansion of 8,030 values, not one per copy, so the work grows with the input's length.
+  const allowed = new Uint8Array(max + 1);
+  const seen = new Set<string>();
+  for (const raw of items) {
     const term = raw.trim().toLowerCase();
     if (term === '') throw fail(field, expr, 'empty list item');
-    for (const value of termValues(field, term, expr)) found.add(field === 'dayOfWeek' && value === 7 ? 0 : value);
+    if (seen.has(term)) continue;
+    seen.add(term);
+    markTerm(field, term, expr, allowed);
   }
-  return [...found].sort((a, b) => a - b);
+  const result: number[] = [];
+  for (let v = min; v <= max; v++) if (allowed[v] === 1) result.push(v);
+  return result;
 }
 
-function termValues(field: FieldName, term: string, expr: string): number[] {
+/** Sets `allowed[v]` for every value `v` of one term (weekday 7 as 0). */
+function markTerm(field: FieldName, term: string, expr: string, allowed: Uint8Array): void {
   const [min, max] = RANGES[field];
   const match = /^([^/]+?)(?:\/(\d+))?$/.exec(term);
   if (!match) throw fail(field, expr, `cannot read ${JSON.stringify(term)}`);
   const [, range = '', stepText] = match;
   const step = stepText === undefined ? 1 : Number(stepText);
   if (!Number.isInteger(step) || step < 1) throw fail(field, expr, `step must be a whole number >= 1`);
-  if (step > max - min + 1) throw fail(field, expr, `step ${step} is larger than the range ${min}-${max}`);
   let from: number;
   let to: number;
+  let first = String(min); // the range start as written, for the step error
   if (range === '*') [from, to] = [min, max];
   else {
     const bounds = range.split('-');
     if (bounds.length > 2) throw fail(field, expr, `cannot read ${JSON.stringify(term)}`);
-    from = value(field, bounds[0] as string, expr);
+    first = bounds[0] as string;
+    from = value(field, first, expr);
     to = bounds.length === 2 ? value(field, bounds[1] as string, expr) : stepText === undefined ? from : max;
   }
-  const result: number[] = [];
-  if (to < from) {
-    // Only weekday ranges wrap (fri-mon); a backwards hour range such as 22-2 is a mistake.
-    if (field !== 'dayOfWeek') throw fail(field, expr, `range ${JSON.stringify(range)} goes backwards`);
-    for (let k = 0, v = from; k <= 7 + to - from; k += step, v = from + k) result.push(v % 7);
-    return result;
+  // Only weekday ranges wrap (fri-mon); a backwards hour range such as 22-2 is a mistake.
+  if (to < from && field !== 'dayOfWeek') throw fail(field, expr, `range ${JSON.stringify(range)} goes backwards`);
+  const span = to < from ? 7 + to - from : to - from;
+  if (stepText !== undefined && step > span) {
+    const written = range === '*' ? `${min}-${max}` : range.includes('-') ? range : `${range}-${max}`;
+    throw fail(field, expr, stepTooLarge(field, { term, expr, step, span, range: written, first }));
   }
-  for (let v = from; v <= to; v += step) result.push(v);
-  return result;
+  // A wrapping weekday range counts on past Saturday (fri-mon: 5, 6, 7, 8); % 7 also makes 7 Sunday.
+  const wrap = field === 'dayOfWeek' ? 7 : Number.POSITIVE_INFINITY;
+  for (let k = 0; k <= span; k += step) allowed[(from + k) % wrap] = 1;
+}
+
+/** Fields that crontab strings have too (day and dayOfWeek as day-of-month and day-of-week). */
+const CRONTAB_FIELDS: ReadonlySet<FieldName> = new Set(['second', 'minute', 'hour', 'day', 'month', 'dayOfWeek']);
+
+/** A step term and the span (last - first) of its range, `*` being the field's whole range. */
+interface OversizedStep {
+  term: string;
+  expr: string;
+  step: number;
+  span: number;
+  /** The range as `first-last`, e.g. `1-31` for `*` in day, `5-59` for `5/n` in minute. */
+  range: string;
+  /** The range start as written, e.g. `4`, `fri`, or the field's minimum for `*`. */
+  first: string;
+}
+
+/**
+ * APScheduler refuses a step larger than the span of its range ("the step value (31) is higher
+ * than the total range of the expression (30)"), and so does the field form. Crontab strings
+ * accept it and fire on the range start only, as cron-parser and Vixie cron do (Vixie cron has
+ * no `a/n`); where a crontab string has the field, the reason says so, for someone moving a
+ * schedule between the two forms.
+ */
+function stepTooLarge(field: FieldName, { term, expr, step, span, range, first }: OversizedStep): string {
+  const where = term === expr.trim().toLowerCase() ? '' : `${JSON.stringify(term)}: `;
+  const reason = `${where}step ${step} is larger than ${span}, the span of ${range}`;
+  if (!CRONTAB_FIELDS.has(field)) return reason;
+  // Weekday numbers are crontab's in both forms; the name spares an APScheduler 3 user (Monday = 0) a guess.
+  const start = field === 'dayOfWeek' && /^\d$/.test(first) ? `${first} (${WEEKDAYS[Number(first) % 7]})` : first;
+  return `${reason}; crontab strings accept it and fire on ${start} only`;
 }
 
 function value(field: FieldName, text: string, expr: string): number {
@@ -118,25 +163,29 @@ function value(field: FieldName, text: string, expr: string): number {
 
 /** Day-field terms: numbers, ranges and steps, `last`, `last fri`, `1st`..`5th fri`. */
 function dayTerms(expr: string): DayTerm[] {
-  const terms: DayTerm[] = [];
+  // Keyed, so that a repeated term (`last fri, last fri`) is one term: the search tests every
+  // term on every day it looks at.
+  const special = new Map<string, DayTerm>();
   const days: string[] = [];
   for (const raw of expr.split(',')) {
     const term = raw.trim().toLowerCase().replace(/\s+/g, ' ');
-    const special = /^(last|1st|2nd|3rd|4th|5th)(?: (\w+))?$/.exec(term);
-    if (!special) {
+    const match = /^(last|1st|2nd|3rd|4th|5th)(?: (\w+))?$/.exec(term);
+    if (!match) {
       days.push(term);
       continue;
     }
-    const [, which = '', name] = special;
+    const [, which = '', name] = match;
     if (name === undefined) {
       if (which !== 'last') throw fail('day', expr, `${which} needs a weekday, e.g. "${which} fri"`);
-      terms.push({ kind: 'last-day', before: 0 });
+      special.set('last', { kind: 'last-day', before: 0 });
       continue;
     }
     const wd = WEEKDAYS.indexOf(name);
     if (wd === -1) throw fail('day', expr, `unknown weekday ${JSON.stringify(name)}`);
-    terms.push(which === 'last' ? { kind: 'last-weekday', weekday: wd } : { kind: 'nth-weekday', weekday: wd, nth: ORDINALS.indexOf(which) + 1 });
+    const nth = which === 'last' ? 0 : ORDINALS.indexOf(which) + 1;
+    special.set(`${nth} ${wd}`, nth === 0 ? { kind: 'last-weekday', weekday: wd } : { kind: 'nth-weekday', weekday: wd, nth });
   }
-  if (days.length > 0) terms.unshift({ kind: 'days', days: values('day', days.join(',')) });
+  const terms = [...special.values()];
+  if (days.length > 0) terms.unshift({ kind: 'days', days: values('day', expr, days) });
   return terms;
 }

@@ -35,14 +35,22 @@ function nextElapsed(schedule: CronSchedule, zone: ZoneOffsets, from: number): n
   // Walk the constant-offset segments from `from`; within one, wall time and instants move
   // together, so the first wall match inside the segment is the answer.
   for (;;) {
-    const { end, offset } = zone.segmentAt(t);
+    const { start, end, offset } = zone.segmentAt(t);
     const wall = schedule.firstMatch(t + offset);
-    if (wall === null) return null;
-    const instant = wall - offset;
-    if (instant < end) return instant;
+    const instant = wall === null ? null : wall - offset;
+    if (instant !== null && instant < end) return instant;
     if (!Number.isFinite(end) || end > MAX_INSTANT) return null;
-    // No wall time before `wall` matches, and offsets differ by less than a day, so no instant
-    // before `instant - 2 days` can: jump there instead of walking every segment (years) between.
+    // A search begun inside a segment says nothing of the wall times just after it: a fall back
+    // repeats wall times from before where it began (after 01:30 EDT, the next match may be
+    // 01:30 EST, not next year). Search the next segment from its start before jumping.
+    if (t !== start) {
+      t = end;
+      continue;
+    }
+    if (instant === null) return null;
+    // No wall time from the segment's start to `wall` matches, and offsets differ by less than a
+    // day, so no instant before `instant - 2 days` can: jump there instead of walking every
+    // segment (years) between. (Assumes a segment outlasts the fall back that ends it.)
     t = Math.max(end, instant - 2 * DAY_MS);
   }
 }
