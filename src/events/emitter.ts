@@ -17,24 +17,32 @@ export class TypedEmitter<M extends object> {
   // Maps a user's listener to its wrappers, so off(listener) finds what was registered.
   readonly #wrappers = new Map<string, Map<unknown, Wrapped[]>>();
   readonly #logger: Logger;
+  /** The names `on`, `once` and `off` accept; `null` accepts any. */
+  readonly #names: ReadonlySet<string> | null;
 
-  /** @param logger - where listener errors are reported */
-  constructor(logger: Logger) {
+  /**
+   * @param logger - where listener errors are reported
+   * @param names - every event name of `M`: `on`, `once` and `off` refuse any other with a
+   *   `TypeError` (JavaScript callers and casts get past the types). Without it, any name goes.
+   */
+  constructor(logger: Logger, names?: readonly (keyof M & string)[]) {
     this.#logger = logger;
+    this.#names = names === undefined ? null : new Set(names);
   }
 
-  /** Subscribes; returns a function that unsubscribes. */
+  /** Subscribes; returns a function that unsubscribes. @throws TypeError for an unknown name */
   on<K extends keyof M & string>(name: K, listener: Listener<M[K]>): () => void {
     return this.#add(name, listener, false);
   }
 
-  /** Subscribes for one event; returns a function that unsubscribes. */
+  /** Subscribes for one event; returns a function that unsubscribes. @throws TypeError for an unknown name */
   once<K extends keyof M & string>(name: K, listener: Listener<M[K]>): () => void {
     return this.#add(name, listener, true);
   }
 
-  /** Unsubscribes one registration of `listener`. */
+  /** Unsubscribes one registration of `listener`. @throws TypeError for an unknown name */
   off<K extends keyof M & string>(name: K, listener: Listener<M[K]>): void {
+    this.#checkName(name);
     const wrapped = this.#wrappers.get(name)?.get(listener)?.pop();
     if (wrapped) this.#emitter.off(name, wrapped);
   }
@@ -49,7 +57,14 @@ export class TypedEmitter<M extends object> {
     this.#emitter.emit(name, event);
   }
 
+  #checkName(name: unknown): void {
+    if (this.#names === null || (typeof name === 'string' && this.#names.has(name))) return;
+    const known = [...this.#names].join(', ');
+    throw new TypeError(`Unknown event ${describeName(name)}: expected one of ${known}`);
+  }
+
   #add<K extends keyof M & string>(name: K, listener: Listener<M[K]>, once: boolean): () => void {
+    this.#checkName(name);
     if (typeof listener !== 'function') {
       throw new TypeError(`Invalid listener for ${JSON.stringify(name)}: expected a function`);
     }
@@ -96,4 +111,11 @@ export class TypedEmitter<M extends object> {
       // A broken logger must not break event delivery either.
     }
   }
+}
+
+/** An event name as given, for an error message (it may be anything at run time). */
+function describeName(name: unknown): string {
+  if (typeof name === 'string') return JSON.stringify(name);
+  if (typeof name === 'symbol') return name.toString();
+  return typeof name === 'object' && name !== null ? `(an ${typeof name})` : String(name);
 }

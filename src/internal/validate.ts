@@ -8,6 +8,13 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 
+/**
+ * The longest duration a run policy may have, in seconds (366 days): `misfireGraceTime`,
+ * `jitter` (of a job or of a trigger) and `timeout`. Longer values are surely mistakes, and
+ * some (a jitter of 1e300 s) would make a run wait forever.
+ */
+export const MAX_POLICY_SECONDS = 31_622_400;
+
 /** Builds the error for a bad value: `fail(field, value, expected)`. */
 export type Fail = (field: string, value: unknown, expected: string) => Error;
 
@@ -39,16 +46,36 @@ export function checkOptions(
   return value;
 }
 
-/** A finite number of seconds (or other unit) that is `>= 0`, or `> 0` with `positive`. */
+/** Bounds of {@link checkDuration}: `> 0` instead of `>= 0` with `positive`, and at most `max`. */
+export interface DurationBounds {
+  /** Refuse 0 as well. */
+  positive?: boolean;
+  /** The largest accepted value (inclusive). @defaultValue no bound */
+  max?: number;
+}
+
+/** ` and <= max`, or nothing without a bound: the tail of an `expected` text. */
+function upTo(max: number): string {
+  return max === Number.POSITIVE_INFINITY ? '' : ` and <= ${max}`;
+}
+
+/**
+ * A finite number of seconds (or other unit) that is `>= 0`, or `> 0` with `positive`, and at
+ * most `max` when given.
+ */
 export function checkDuration(
   value: unknown,
   field: string,
-  options: { positive?: boolean } = {},
+  options: DurationBounds = {},
   fail: Fail = argumentError,
 ): number {
+  const { positive = false, max = Number.POSITIVE_INFINITY } = options;
   const ok =
-    typeof value === 'number' && Number.isFinite(value) && (options.positive ? value > 0 : value >= 0);
-  if (!ok) throw fail(field, value, options.positive ? 'a positive finite number' : 'a finite number >= 0');
+    typeof value === 'number' && Number.isFinite(value) && (positive ? value > 0 : value >= 0) && value <= max;
+  if (!ok) {
+    const expected = positive ? 'a positive finite number' : 'a finite number >= 0';
+    throw fail(field, value, expected + upTo(max));
+  }
   return value;
 }
 
@@ -57,7 +84,7 @@ export function checkOptionalDuration(
   value: unknown,
   field: string,
   fallback: number | null,
-  options: { positive?: boolean } = {},
+  options: DurationBounds = {},
   fail: Fail = argumentError,
 ): number | null {
   if (value === undefined) return fallback;
@@ -65,10 +92,16 @@ export function checkOptionalDuration(
   return checkDuration(value, field, options, fail);
 }
 
-/** An integer `>= min`. */
-export function checkInteger(value: unknown, field: string, min: number, fail: Fail = argumentError): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw fail(field, value, `an integer >= ${min}`);
+/** An integer `>= min` (and `<= max` when given). */
+export function checkInteger(
+  value: unknown,
+  field: string,
+  min: number,
+  fail: Fail = argumentError,
+  max: number = Number.POSITIVE_INFINITY,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw fail(field, value, `an integer >= ${min}${upTo(max)}`);
   }
   return value;
 }

@@ -8,6 +8,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { SchedulerEventMap } from '../events/event-map.js';
 import { TypedEmitter } from '../events/emitter.js';
+import { SCHEDULER_EVENT_NAMES } from '../events/event-names.js';
 import type { Executor } from '../executors/executor.js';
 import type { JobRecord, JobStore } from '../stores/job-store.js';
 import { TriggerRegistry } from '../triggers/registry.js';
@@ -38,6 +39,14 @@ export class SchedulerContext {
   // identifies the trigger built from it: no rebuild per run for in-memory stores.
   readonly #triggerCache = new WeakMap<TriggerSpec, Trigger>();
   readonly #specCache = new WeakMap<Trigger, TriggerSpec>();
+  /**
+   * The run whose task is on the stack right now: set while the runner calls a task
+   * synchronously, and from a read of `context.scheduler` until the next microtask. A
+   * `shutdown()` made then comes from that task, and must not wait for it to end.
+   */
+  #callerRun: object | null = null;
+  /** A microtask that clears {@link SchedulerContext.#callerRun} is queued. */
+  #clearQueued = false;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -48,7 +57,7 @@ export class SchedulerContext {
     readonly maxWaitMs: number,
     readonly jobDefaults: ResolvedJobDefaults,
   ) {
-    this.events = new TypedEmitter<SchedulerEventMap>(logger);
+    this.events = new TypedEmitter<SchedulerEventMap>(logger, SCHEDULER_EVENT_NAMES);
   }
 
   /** Emits `name` with `fields`, adding `type` and `timestamp`; skipped when nobody listens. */
@@ -129,6 +138,42 @@ export class SchedulerContext {
       pending,
       metadata: record.metadata,
     });
+  }
+
+  /**
+   * Marks `run` as the caller of what the current synchronous code does, until the next
+   * microtask (for `context.scheduler`: `await context.scheduler.shutdown()` calls on the same
+   * tick as the read).
+   */
+  markCallerRun(run: object): void {
+    this.#callerRun = run;
+    if (this.#clearQueued) return;
+    this.#clearQueued = true;
+    queueMicrotask(() => {
+      this.#clearQueued = false;
+      this.#callerRun = null;
+    });
+  }
+
+  /**
+   * Marks `run` as the caller until {@link SchedulerContext.leaveCallerRun}; returns the mark to
+   * give back then. A pair of calls rather than a callback: it wraps every task call, and a
+   * closure per run is a cost at thousands of runs a second.
+   */
+  enterCallerRun(run: object): object | null {
+    const previous = this.#callerRun;
+    this.#callerRun = run;
+    return previous;
+  }
+
+  /** Restores the mark {@link SchedulerContext.enterCallerRun} returned. */
+  leaveCallerRun(previous: object | null): void {
+    this.#callerRun = previous;
+  }
+
+  /** Is a task of this scheduler the caller of the code running now? */
+  get calledFromRun(): boolean {
+    return this.#callerRun !== null;
   }
 
   /** Logs without ever throwing (a broken logger must not break the loop). */

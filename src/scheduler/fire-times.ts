@@ -10,10 +10,11 @@
 import { InvalidTriggerError, SchedulerError } from '../errors.js';
 import type { Trigger } from '../triggers/trigger.js';
 
-/** A trigger's `toString()`, or a stand-in when that throws too (for error messages). */
-function describeTrigger(trigger: Trigger): string {
+/** A trigger's `toString()` for an error message, or a stand-in when that fails too. */
+export function describeTrigger(trigger: Trigger): string {
   try {
-    return String(trigger);
+    const text: unknown = trigger.toString();
+    return typeof text === 'string' ? text : '[a trigger whose toString() returns no string]';
   } catch {
     return '[a trigger whose toString() throws]';
   }

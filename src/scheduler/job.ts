@@ -64,15 +64,15 @@ export interface AddJobOptions {
   name?: string;
   /** JSON arguments passed to the task before its {@link JobContext}. @defaultValue `[]` */
   args?: JsonValue[];
-  /** Seconds a run may start late and still run; `null` = no limit. @defaultValue `null` */
+  /** Seconds a run may start late and still run, at most 31,622,400 (366 days); `null` = no limit. @defaultValue `null` */
   misfireGraceTime?: number | null;
   /** What to do when several run times are due at once. @defaultValue `'latest'` */
   coalesce?: CoalesceOption;
-  /** Most runs of this job in flight at once; further runs are skipped. @defaultValue `1` */
+  /** Most runs of this job in flight at once (1 to 100,000); further runs are skipped. @defaultValue `1` */
   maxInstances?: number;
-  /** Largest random delay in seconds added to each run. @defaultValue the trigger's, or none */
+  /** Largest random delay in seconds added to each run, at most 31,622,400 (366 days). @defaultValue the trigger's, or none */
   jitter?: number | null;
-  /** Seconds after which a run's signal is aborted and the run fails. @defaultValue `null` */
+  /** Seconds after which a run's signal is aborted and the run fails, at most 31,622,400 (366 days). @defaultValue `null` */
   timeout?: number | null;
   /** The first run time, instead of the trigger's. */
   nextRunTime?: DateInput;
@@ -101,15 +101,15 @@ export interface JobChanges {
   args?: JsonValue[];
   /** New trigger. */
   trigger?: TriggerInput;
-  /** New misfire grace time in seconds (`null` = no limit). */
+  /** New misfire grace time in seconds, at most 31,622,400 (`null` = no limit). */
   misfireGraceTime?: number | null;
   /** New coalescing policy. */
   coalesce?: CoalesceOption;
-  /** New limit of runs in flight. */
+  /** New limit of runs in flight, 1 to 100,000. */
   maxInstances?: number;
-  /** New jitter in seconds (`null` = the trigger's own, or none). */
+  /** New jitter in seconds, at most 31,622,400 (`null` = the trigger's own, or none). */
   jitter?: number | null;
-  /** New timeout in seconds (`null` = none). */
+  /** New timeout in seconds, at most 31,622,400 (`null` = none). */
   timeout?: number | null;
   /** New executor alias. */
   executor?: string;

@@ -5,10 +5,11 @@
  * @internal
  * @module
  */
-import { ConflictingIdError, SchedulerStateError } from '../errors.js';
+import { SchedulerStateError } from '../errors.js';
 import type { SchedulerContext } from './context.js';
 import type { JobOperations } from './jobs.js';
 import type { SchedulingLoop } from './loop.js';
+import { writePending } from './pending.js';
 import type { Runner } from './runner.js';
 
 /** Start and shutdown of one scheduler. */
@@ -51,7 +52,7 @@ export class Lifecycle {
           await store.start?.({ alias });
           started.push(async () => store.shutdown?.());
         }
-        await this.#writePending();
+        await writePending(this.ctx, this.jobs);
       } catch (error) {
         for (const shutdown of started.reverse()) await shutdown().catch(() => undefined);
         throw error;
@@ -64,8 +65,13 @@ export class Lifecycle {
    * Stops the loop, cancels runs still waiting out their jitter, waits for started runs when
    * `wait`, then shuts down executors and stores. A `wait: false` call during a graceful
    * shutdown forces it.
+   *
+   * @param fromRun - the call comes from a task of this scheduler: a graceful shutdown then
+   *   resolves once no new run starts, and goes on in the background (its end is
+   *   `scheduler:shutdown`; its errors are logged). Waiting for every run to end would wait for
+   *   the caller itself, forever.
    */
-  async shutdown(wait: boolean): Promise<void> {
+  async shutdown(wait: boolean, fromRun = false): Promise<void> {
     if (!wait && this.#transition?.name === 'stopping') {
       // A second, forced shutdown during a graceful one (Ctrl-C twice): abort what still runs.
       this.#forced = true;
@@ -77,6 +83,17 @@ export class Lifecycle {
     if (this.ctx.state === 'stopped' || this.#transition) {
       throw new SchedulerStateError(this.#transition?.name ?? this.ctx.state, 'The scheduler is not running');
     }
+    let quiet!: () => void;
+    const noNewRuns = new Promise<void>((resolve) => (quiet = resolve));
+    const done = this.#stop(wait, quiet);
+    if (!wait || !fromRun) return done;
+    done.catch((error: unknown) => this.ctx.log('error', 'shutdown failed', error));
+    // `done` settles first only if the shutdown failed before it stopped starting runs.
+    await Promise.race([noNewRuns, done]);
+  }
+
+  /** The shutdown itself; calls `quiet` once the scheduler starts no new run. */
+  async #stop(wait: boolean, quiet: () => void): Promise<void> {
     try {
       await this.#run('stopping', async () => {
         this.ctx.state = 'stopped';
@@ -86,7 +103,11 @@ export class Lifecycle {
         // rest of a coalesce 'all' batch, finish first when waiting.
         this.runner.cancelWaits();
         this.#forced = false;
+        quiet();
         if (wait) await this.runner.drain();
+        // Not waiting: forget the runs in flight, as a forced shutdown does, so none of them
+        // goes on with a coalesce 'all' batch or holds an instance into the next start().
+        else this.runner.abandon();
         const graceful = wait && !this.#forced;
         const executors = [...this.ctx.executors.values()].map((executor) => executor.shutdown({ wait: graceful }));
         const stores = [...this.ctx.stores.values()].map(async (store) => store.shutdown?.());
@@ -106,31 +127,6 @@ export class Lifecycle {
       await done;
     } finally {
       this.#transition = null;
-    }
-  }
-
-  /** Writes the pending jobs, after checking that none of their ids is taken. */
-  async #writePending(): Promise<void> {
-    for (const job of this.jobs.pending.values()) {
-      if (!job.replaceExisting && (await this.jobs.find(job.record.id))) {
-        throw new ConflictingIdError(job.record.id);
-      }
-    }
-    const now = new Date(this.ctx.clock.now());
-    for (const [id, job] of this.jobs.pending) {
-      const { record } = job;
-      if (record.nextRunTime !== null && !job.explicitNextRunTime) {
-        // Pending jobs start from the start time, not from when they were added.
-        const first = this.ctx.triggerOf(record).getNextFireTime(null, now);
-        if (first === null) {
-          this.jobs.pending.delete(id);
-          this.ctx.emit('job:removed', { jobId: id, store: job.store, reason: 'finished' });
-          continue;
-        }
-        job.record = { ...record, nextRunTime: first.toISOString() };
-      }
-      await this.jobs.write(job);
-      this.jobs.pending.delete(id);
     }
   }
 }

@@ -10,26 +10,57 @@ import type { CoalescePolicy, JobStore } from '../stores/job-store.js';
 import type { CoalesceOption, TaskFunction } from './job.js';
 import { checkTimezone, hostTimezone } from '../triggers/dates.js';
 import {
+  argumentError,
   checkInteger,
   checkOptionalDuration,
   checkOptions,
   checkString,
   isPlainObject,
+  MAX_POLICY_SECONDS,
 } from '../internal/validate.js';
 import { InvalidArgumentError } from '../errors.js';
 
 
+/**
+ * Upper bounds of the run policies. They keep every delay the scheduler derives from a policy
+ * (a jitter wait, a timeout, a misfire deadline) a real instant well inside what a `Date` and a
+ * chunked timer can hold: without them `jitter: 1e300` would turn a run into a wait that never
+ * ends. 366 days covers any yearly schedule.
+ */
+export const POLICY_LIMITS = {
+  /** 366 days, in seconds. */
+  misfireGraceTime: MAX_POLICY_SECONDS,
+  /** 366 days, in seconds. */
+  jitter: MAX_POLICY_SECONDS,
+  /** 366 days, in seconds. */
+  timeout: MAX_POLICY_SECONDS,
+  /** Runs of one job in flight at once. */
+  maxInstances: 100_000,
+} as const;
+
+/** The largest `maxWait` in seconds: the longest timer Node accepts, 2^31-1 ms. */
+export const MAX_WAIT_LIMIT = (2 ** 31 - 1) / 1000;
+
 /** Defaults for the run policies of every job; each job may override them. */
 export interface JobDefaults {
-  /** Seconds a run may start late and still run; `null` = no limit. @defaultValue `null` */
+  /**
+   * Seconds a run may start late and still run, at most 31,622,400 (366 days); `null` = no
+   * limit. @defaultValue `null`
+   */
   misfireGraceTime?: number | null;
   /** What to do when several run times are due at once. @defaultValue `'latest'` */
   coalesce?: CoalesceOption;
-  /** Most runs of one job in flight at once. @defaultValue `1` */
+  /** Most runs of one job in flight at once: an integer from 1 to 100,000. @defaultValue `1` */
   maxInstances?: number;
-  /** Largest random delay in seconds added to each run. @defaultValue `null` (none) */
+  /**
+   * Largest random delay in seconds added to each run, at most 31,622,400 (366 days).
+   * @defaultValue `null` (none)
+   */
   jitter?: number | null;
-  /** Seconds after which a run is aborted and fails. @defaultValue `null` (none) */
+  /**
+   * Seconds after which a run is aborted and fails: more than 0 and at most 31,622,400
+   * (366 days). @defaultValue `null` (none)
+   */
   timeout?: number | null;
 }
 
@@ -55,7 +86,8 @@ export interface SchedulerOptions {
    */
   identity?: string;
   /**
-   * Longest wait, in seconds, between two looks at the stores. Shorter waits notice wall-clock
+   * Longest wait, in seconds, between two looks at the stores: more than 0 and at most
+   * 2,147,483.647 (2^31-1 ms, the longest timer Node accepts). Shorter waits notice wall-clock
    * jumps and system sleep sooner. @defaultValue `60`
    */
   maxWait?: number;
@@ -83,17 +115,50 @@ export function checkCoalesce(value: unknown, field: string): CoalescePolicy {
   throw new InvalidArgumentError(field, value, "'latest', 'earliest', 'all', true or false");
 }
 
+/** The built-in job defaults, before `jobDefaults` overrides them. */
+const BASE_DEFAULTS: ResolvedJobDefaults = {
+  misfireGraceTime: null,
+  coalesce: 'latest',
+  maxInstances: 1,
+  jitter: null,
+  timeout: null,
+};
+
+/**
+ * Validates the run-policy fields present in `given` (`undefined` counts as absent), naming each
+ * as `${prefix}.${key}`. The one place that knows each policy's type and bounds, so
+ * `jobDefaults`, `addJob` and `modifyJob` accept exactly the same values. @internal
+ */
+export function checkPolicies(given: Record<string, unknown>, prefix: string): Partial<ResolvedJobDefaults> {
+  const policies: Partial<ResolvedJobDefaults> = {};
+  const { misfireGraceTime, coalesce, maxInstances, jitter, timeout } = given;
+  if (misfireGraceTime !== undefined) {
+    policies.misfireGraceTime = checkOptionalDuration(misfireGraceTime, `${prefix}.misfireGraceTime`, null, {
+      max: POLICY_LIMITS.misfireGraceTime,
+    });
+  }
+  if (coalesce !== undefined) policies.coalesce = checkCoalesce(coalesce, `${prefix}.coalesce`);
+  if (maxInstances !== undefined) {
+    policies.maxInstances = checkInteger(
+      maxInstances, `${prefix}.maxInstances`, 1, argumentError, POLICY_LIMITS.maxInstances,
+    );
+  }
+  if (jitter !== undefined) {
+    policies.jitter = checkOptionalDuration(jitter, `${prefix}.jitter`, null, { max: POLICY_LIMITS.jitter });
+  }
+  if (timeout !== undefined) {
+    policies.timeout = checkOptionalDuration(timeout, `${prefix}.timeout`, null, {
+      positive: true,
+      max: POLICY_LIMITS.timeout,
+    });
+  }
+  return policies;
+}
+
 /** Validates `jobDefaults`. @internal */
 export function resolveJobDefaults(value: unknown): ResolvedJobDefaults {
   const given = checkOptions(value, 'options.jobDefaults', JOB_DEFAULT_KEYS);
-  return {
-    misfireGraceTime: checkOptionalDuration(given.misfireGraceTime, 'options.jobDefaults.misfireGraceTime', null),
-    coalesce: given.coalesce === undefined ? 'latest' : checkCoalesce(given.coalesce, 'options.jobDefaults.coalesce'),
-    maxInstances:
-      given.maxInstances === undefined ? 1 : checkInteger(given.maxInstances, 'options.jobDefaults.maxInstances', 1),
-    jitter: checkOptionalDuration(given.jitter, 'options.jobDefaults.jitter', null),
-    timeout: checkOptionalDuration(given.timeout, 'options.jobDefaults.timeout', null, { positive: true }),
-  };
+  return { ...BASE_DEFAULTS, ...checkPolicies(given, 'options.jobDefaults') };
 }
 
 /** Checks the top-level options object and returns it with the simple fields resolved. @internal */
@@ -110,10 +175,12 @@ export function checkSchedulerOptions(options: unknown): {
     }
   }
   if (given.identity !== undefined) checkString(given.identity, 'options.identity');
-  const maxWait = checkOptionalDuration(given.maxWait, 'options.maxWait', 60, { positive: true }) ?? 60;
+  const maxWait =
+    checkOptionalDuration(given.maxWait, 'options.maxWait', 60, { positive: true, max: MAX_WAIT_LIMIT }) ?? 60;
   return {
     given,
     timezone: given.timezone === undefined ? hostTimezone() : checkTimezone(given.timezone, 'options.timezone'),
+    // Within the bound, but seconds times 1000 may round a hair above the limit.
     maxWaitMs: Math.min(maxWait * 1000, 2 ** 31 - 1),
     jobDefaults: resolveJobDefaults(given.jobDefaults),
   };

@@ -6,28 +6,16 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, InvalidTriggerError, SerializationError, TaskNotFoundError } from '../errors.js';
+import { InvalidArgumentError, TaskNotFoundError } from '../errors.js';
 import { checkJson } from '../internal/json.js';
-import {
-  checkBoolean,
-  checkInteger,
-  checkOptionalDuration,
-  checkOptions,
-  checkString,
-  isPlainObject,
-} from '../internal/validate.js';
+import { checkBoolean, checkOptions, checkString, isPlainObject } from '../internal/validate.js';
 import type { JobRecord } from '../stores/job-store.js';
 import { toEpochMs, toIso } from '../triggers/dates.js';
 import type { JsonValue } from '../json.js';
-import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
-import { DateTrigger } from '../triggers/date.js';
-import { IntervalTrigger } from '../triggers/interval.js';
-import { CronTrigger } from '../triggers/cron/cron-trigger.js';
-import { CalendarIntervalTrigger } from '../triggers/calendar-interval.js';
-import { AndTrigger, OrTrigger } from '../triggers/combining.js';
 import type { SchedulerContext } from './context.js';
 import type { AddJobOptions, JobChanges, TaskFunction } from './job.js';
-import { checkCoalesce } from './options.js';
+import { checkPolicies } from './options.js';
+import { firstRunTime, resolveTrigger } from './trigger-input.js';
 
 const ADD_KEYS = [
   'id', 'name', 'args', 'misfireGraceTime', 'coalesce', 'maxInstances', 'jitter', 'timeout', 'nextRunTime',
@@ -69,71 +57,6 @@ export function resolveTask(ctx: SchedulerContext, task: unknown, persistent: bo
   return { name, inline: task as TaskFunction };
 }
 
-/** Built-in trigger classes: the scheduler may rebuild these from their spec. */
-const BUILT_IN: readonly (abstract new (...args: never[]) => Trigger)[] = [
-  DateTrigger, IntervalTrigger, CronTrigger, CalendarIntervalTrigger, AndTrigger, OrTrigger,
-];
-/** Built-in types that keep zone tables: rebuilt so all jobs share the registry's tables. */
-const ZONED_TYPES = new Set(['cron', 'calendarinterval', 'and', 'or']);
-
-/** Builds a trigger from any accepted input and checks that its spec can be stored. */
-export function resolveTrigger(
-  ctx: SchedulerContext,
-  input: unknown,
-  persistent: boolean,
-): { trigger: Trigger; spec: TriggerSpec } {
-  const defaults = { timezone: ctx.timezone, now: new Date(ctx.clock.now()) };
-  let trigger = ctx.triggers.resolve(input, defaults);
-  // Exactly a built-in class: a subclass may override behaviour and must be used as given.
-  const builtIn = BUILT_IN.some((type) => Object.getPrototypeOf(trigger) === type.prototype);
-  const combined = trigger instanceof AndTrigger || trigger instanceof OrTrigger;
-  if (builtIn && trigger === input) {
-    const given = trigger.toJSON();
-    // A built-in instance without its own zone takes the scheduler's (SPEC §2), and cron-like
-    // triggers share the registry's tables (and instances) instead of building their own. A
-    // combined trigger with children of an unregistered type cannot be rebuilt: keep it as given.
-    if (given.timezone === undefined || ZONED_TYPES.has(given.type)) {
-      try {
-        trigger = ctx.triggers.fromJSON(given, defaults);
-      } catch (error) {
-        if (!combined) throw error;
-      }
-    }
-  }
-  if (builtIn && !(persistent && combined)) {
-    // Built-in triggers are immutable and write plain JSON: their spec is made once and shared.
-    const spec = ctx.specOf(trigger);
-    ctx.rememberTrigger(spec, trigger);
-    return { trigger, spec };
-  }
-  const spec = trigger.toJSON();
-  if (!isPlainObject(spec) || typeof spec.type !== 'string') {
-    throw new InvalidTriggerError('toJSON()', spec, 'a trigger must return a { type, ... } object');
-  }
-  checkJson(spec, 'trigger.toJSON()', (field, value, expected) => new InvalidTriggerError(field, value, expected));
-  if (persistent) {
-    // Storable means the registry can rebuild it, nested children of and/or included.
-    try {
-      ctx.triggers.fromJSON(spec, defaults);
-    } catch (error) {
-      throw new SerializationError(
-        `Trigger ${JSON.stringify(spec.type)} cannot be rebuilt from its JSON spec: register its type with ` +
-          `registerTriggerType to store it persistently`,
-        { cause: error },
-      );
-    }
-  }
-  ctx.rememberTrigger(spec, trigger);
-  return { trigger, spec };
-}
-
-/** The first run time of a trigger from now. @throws InvalidTriggerError if it never fires. */
-export function firstRunTime(ctx: SchedulerContext, trigger: Trigger): string {
-  const first = trigger.getNextFireTime(null, new Date(ctx.clock.now()));
-  if (first === null) throw new InvalidTriggerError('trigger', trigger.toString(), 'it has no fire time left');
-  return toIso(first.getTime());
-}
-
 /** Validates an `addJob` call into a record. */
 export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: unknown, options: unknown): NewJob {
   const o = checkOptions(options, 'options', ADD_KEYS) as AddJobOptions;
@@ -146,9 +69,10 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
   const paused = o.paused === undefined ? false : checkBoolean(o.paused, 'options.paused');
   const explicit = o.nextRunTime !== undefined;
   const explicitTime = explicit ? toIso(toEpochMs(o.nextRunTime, 'options.nextRunTime', ctx.timezone)) : null;
-  // Checked even while stopped, so a trigger that can never fire fails at addJob, not at start().
-  const computed = explicit ? null : firstRunTime(ctx, trigger);
-  const defaults = ctx.jobDefaults;
+  // Checked on every path (paused, explicit nextRunTime, stopped), so a trigger that can never
+  // fire, or a broken one, fails here and not later at start() or resumeJob().
+  const computed = firstRunTime(ctx, trigger);
+  const policies = { ...ctx.jobDefaults, ...checkPolicies(o as Record<string, unknown>, 'options') };
   const record: JobRecord = {
     id: o.id === undefined ? newJobId() : checkString(o.id, 'options.id'),
     name: o.name === undefined ? resolved.name : checkString(o.name, 'options.name'),
@@ -157,12 +81,11 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
     args: checkArgs(o.args, 'options.args') ?? [],
     trigger: spec,
     executor,
-    misfireGraceTime: checkOptionalDuration(o.misfireGraceTime, 'options.misfireGraceTime', defaults.misfireGraceTime),
-    coalesce: o.coalesce === undefined ? defaults.coalesce : checkCoalesce(o.coalesce, 'options.coalesce'),
-    maxInstances:
-      o.maxInstances === undefined ? defaults.maxInstances : checkInteger(o.maxInstances, 'options.maxInstances', 1),
-    jitter: checkOptionalDuration(o.jitter, 'options.jitter', defaults.jitter),
-    timeout: checkOptionalDuration(o.timeout, 'options.timeout', defaults.timeout, { positive: true }),
+    misfireGraceTime: policies.misfireGraceTime,
+    coalesce: policies.coalesce,
+    maxInstances: policies.maxInstances,
+    jitter: policies.jitter,
+    timeout: policies.timeout,
     nextRunTime: paused ? null : (explicitTime ?? computed),
     metadata: checkMetadata(o.metadata, 'options.metadata') ?? {},
     version: 1,
@@ -192,20 +115,16 @@ export function applyChanges(
   if (c.args !== undefined) next.args = checkArgs(c.args, 'changes.args') ?? [];
   if (c.executor !== undefined) next.executor = checkString(c.executor, 'changes.executor');
   if (c.executor !== undefined) ctx.executor(next.executor);
-  if (c.misfireGraceTime !== undefined) {
-    next.misfireGraceTime = checkOptionalDuration(c.misfireGraceTime, 'changes.misfireGraceTime', null);
-  }
-  if (c.coalesce !== undefined) next.coalesce = checkCoalesce(c.coalesce, 'changes.coalesce');
-  if (c.maxInstances !== undefined) next.maxInstances = checkInteger(c.maxInstances, 'changes.maxInstances', 1);
-  if (c.jitter !== undefined) next.jitter = checkOptionalDuration(c.jitter, 'changes.jitter', null);
-  if (c.timeout !== undefined) next.timeout = checkOptionalDuration(c.timeout, 'changes.timeout', null, { positive: true });
+  Object.assign(next, checkPolicies(c as Record<string, unknown>, 'changes'));
   if (c.metadata !== undefined) next.metadata = checkMetadata(c.metadata, 'changes.metadata') ?? {};
   const explicit =
     c.nextRunTime === undefined ? null : toIso(toEpochMs(c.nextRunTime, 'changes.nextRunTime', ctx.timezone));
   if (c.trigger !== undefined) {
     const { trigger, spec } = resolveTrigger(ctx, c.trigger, persistent);
     next.trigger = spec;
-    if (record.nextRunTime !== null && explicit === null) next.nextRunTime = firstRunTime(ctx, trigger);
+    // Checked for a paused job too, so resumeJob() cannot meet a trigger addJob would refuse.
+    const first = firstRunTime(ctx, trigger);
+    if (record.nextRunTime !== null && explicit === null) next.nextRunTime = first;
   }
   // A paused job stays paused: its next run time is computed when it is resumed.
   if (explicit !== null && record.nextRunTime !== null) next.nextRunTime = explicit;

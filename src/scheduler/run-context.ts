@@ -7,7 +7,8 @@
  */
 import type { JobRecord } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
-import type { Job, JobContext } from './job.js';
+import type { JsonValue } from '../json.js';
+import type { Job, JobContext, TaskFunction } from './job.js';
 import type { Scheduler } from './scheduler.js';
 
 /** One run's context; `abort()` is the executor's handle on its signal. */
@@ -38,9 +39,29 @@ export class RunContext implements JobContext {
     return (this.#controller ??= new AbortController()).signal;
   }
 
-  /** @inheritDoc */
+  /**
+   * The scheduler running the job. Reading it marks the rest of the current synchronous code
+   * as called from this run, so `await context.scheduler.shutdown()` does not wait for the
+   * very run that awaits it.
+   */
   get scheduler(): Scheduler {
+    this.ctx.markCallerRun(this);
     return this.ctx.scheduler;
+  }
+
+  /**
+   * Calls the task with its arguments and this context. The synchronous part of the call counts
+   * as called from this run (see {@link RunContext.scheduler}), so a task that calls
+   * `shutdown()` through its own reference to the scheduler before its first `await` is
+   * recognized too.
+   */
+  call(fn: TaskFunction, args: readonly JsonValue[]): unknown {
+    const previous = this.ctx.enterCallerRun(this);
+    try {
+      return fn(...args, this);
+    } finally {
+      this.ctx.leaveCallerRun(previous);
+    }
   }
 
   /** Aborts the signal (creating it if the task has not asked for it yet). */

@@ -257,7 +257,7 @@ export class Runner {
       task: record.task,
       args: record.args,
       scheduledRunTime: run.scheduledRunTime,
-      call: () => fn(...args, context),
+      call: () => context.call(fn, args),
       abort: (reason) => context.abort(reason),
       deadline:
         record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,

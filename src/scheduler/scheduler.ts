@@ -145,12 +145,21 @@ export class Scheduler {
     return this.#jobs.add(task, trigger, options);
   }
 
-  /** Changes a job atomically: every change is validated before any is applied. */
+  /**
+   * Changes a job atomically: every change is validated before any is applied. A new trigger is
+   * checked as `addJob` checks it, also for a paused job. Changes this process makes to one job
+   * are applied one after another, in call order.
+   * @throws JobNotFoundError, InvalidArgumentError, InvalidTriggerError, TaskNotFoundError,
+   *   ExecutorNotFoundError — and nothing is changed
+   */
   modifyJob(id: string, changes: JobChanges): Promise<Job> {
     return this.#jobs.modify(id, changes);
   }
 
-  /** Gives a job a new trigger; its next run time is computed from now. */
+  /**
+   * Gives a job a new trigger; its next run time is computed from now (a paused job stays
+   * paused). @throws JobNotFoundError, InvalidTriggerError — and nothing is changed
+   */
   rescheduleJob(id: string, trigger: TriggerInput): Promise<Job> {
     return this.#jobs.modify(id, { trigger });
   }
@@ -163,6 +172,8 @@ export class Scheduler {
   /**
    * Resumes a paused job from now: runs it missed while paused are skipped. A job whose trigger
    * has no time left is removed and `undefined` returned.
+   * @throws JobNotFoundError; InvalidTriggerError if the trigger throws or returns no valid
+   *   `Date` (the job then stays paused)
    */
   resumeJob(id: string): Promise<Job | undefined> {
     return this.#jobs.resume(id);
@@ -202,9 +213,14 @@ export class Scheduler {
    * Starts the stores and executors, writes pending jobs and begins running jobs. Returns once
    * started; jobs run in the background of the process.
    *
+   * Pending jobs are written all or none: if a pending job's trigger fails, an id is taken or
+   * a store write fails, the writes already made are undone, no `job:added` is emitted, every
+   * job stays pending and the scheduler stays stopped.
+   *
    * @param options - `paused: true` starts without running jobs until `resume()`
    * @throws SchedulerStateError if already started; ConflictingIdError if a pending job's id is
-   *   taken in its store (nothing is written then)
+   *   taken in its store; InvalidTriggerError if a pending job's trigger fails; what a store
+   *   throws
    */
   async start(options?: { paused?: boolean }): Promise<void> {
     const given = checkOptions(options, 'options', ['paused']);
@@ -219,11 +235,21 @@ export class Scheduler {
    * with `wait: false` aborts their signals and resolves at once. A `wait: false` call during a
    * graceful shutdown forces it. Runs still waiting out their jitter are cancelled either way.
    * Afterwards no timer or handle of the scheduler keeps the process alive.
+   *
+   * Called from a task of this scheduler (through `context.scheduler`, or before the task's
+   * first `await`), a graceful shutdown resolves once no new run starts instead of when every
+   * run has ended (it cannot end before the caller does); `scheduler:shutdown` still marks the
+   * end, and errors of the rest of the shutdown are logged.
+   *
+   * @throws SchedulerStateError when stopped, or already shutting down (except for the forcing
+   *   `wait: false`)
    */
   async shutdown(options?: { wait?: boolean }): Promise<void> {
+    // Read before anything else: the mark lasts only for the synchronous code of the caller.
+    const fromRun = this.#ctx.calledFromRun;
     const given = checkOptions(options, 'options', ['wait']);
     const wait = given.wait === undefined ? true : checkBoolean(given.wait, 'options.wait');
-    await this.#lifecycle.shutdown(wait);
+    await this.#lifecycle.shutdown(wait, fromRun);
   }
 
   /**
@@ -320,17 +346,24 @@ export class Scheduler {
     this.#ctx.emit('executor:removed', { alias });
   }
 
-  /** Subscribes to an event; returns a function that unsubscribes. A throwing listener is logged. */
+  /**
+   * Subscribes to an event; returns a function that unsubscribes. A throwing listener is logged.
+   * @throws TypeError for a name that is no event (listing the known ones), or a listener that
+   *   is not a function
+   */
   on<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): () => void {
     return this.#ctx.events.on(name, listener);
   }
 
-  /** Subscribes to the next occurrence of an event only; returns a function that unsubscribes. */
+  /**
+   * Subscribes to the next occurrence of an event only; returns a function that unsubscribes.
+   * @throws TypeError as {@link Scheduler.on}
+   */
   once<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): () => void {
     return this.#ctx.events.once(name, listener);
   }
 
-  /** Unsubscribes a listener added with `on` or `once`. */
+  /** Unsubscribes a listener added with `on` or `once`. @throws TypeError for a name that is no event */
   off<K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => unknown): void {
     this.#ctx.events.off(name, listener);
   }

@@ -5,6 +5,8 @@ import type { Clock, ClockTimer } from '../clock/clock.js';
 
 /** Node's (and the Clock contract's) largest delay; above it Node fires after 1 ms. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
+/** The largest distance from the epoch a `Date` can hold, in ms (ECMAScript's time value range). */
+const MAX_INSTANT_MS = 8.64e15;
 /** `setImmediate` turns per flush: enough for chains that hop through a few macrotasks. */
 const FLUSH_TURNS = 10;
 /** The ECMAScript date-time format with a mandatory offset, so the host zone never leaks in. */
@@ -45,12 +47,13 @@ export class VirtualClock implements Clock {
   #tail: Promise<void> = Promise.resolve();
 
   /**
-   * @param start - the initial wall-clock time: a `Date`, epoch milliseconds, or an ISO-8601
-   *   string with an offset (`Z` or `+02:00`); defaults to `2026-01-01T00:00:00.000Z`
+   * @param start - the initial wall-clock time: a `Date`, epoch milliseconds within
+   *   ±8.64e15 (what a `Date` can hold), or an ISO-8601 string with an offset (`Z` or
+   *   `+02:00`); defaults to `2026-01-01T00:00:00.000Z`
    * @throws TypeError or RangeError when `start` is not a valid instant
    */
   constructor(start: Date | number | string = '2026-01-01T00:00:00.000Z') {
-    this.#wallOffset = toEpochMs(start, 'start');
+    this.#wallOffset = toEpochMs(start, 'start', 'VirtualClock');
   }
 
   /** The current virtual wall-clock time in epoch milliseconds. */
@@ -99,10 +102,14 @@ export class VirtualClock implements Clock {
    * and rejects with the error; later timers stay pending.
    *
    * @param ms - a finite number of milliseconds `>= 0`
+   * @throws RangeError (as a rejection, before time moves) for a negative or non-finite `ms`, or
+   *   one that would take `now()` beyond what a `Date` can hold (8.64e15 ms from the epoch);
+   *   checked when the advance's turn comes, after the advances queued before it
    */
   advance(ms: number): Promise<void> {
     return this.#enqueue(() => {
       checkMs(ms, 'ms', Infinity);
+      this.#checkReachable('advance', this.now() + ms);
       return this.#monotonic + ms;
     });
   }
@@ -110,12 +117,14 @@ export class VirtualClock implements Clock {
   /**
    * Advances until the wall clock reads `instant` (see {@link VirtualClock.advance}).
    *
-   * @param instant - a `Date`, epoch milliseconds or an ISO-8601 string with an offset
-   * @throws RangeError (as a rejection) when `instant` is before `now()`
+   * @param instant - a `Date`, epoch milliseconds within ±8.64e15, or an ISO-8601 string with
+   *   an offset
+   * @throws RangeError (as a rejection, before time moves) when `instant` is before `now()` or
+   *   is not an instant a `Date` can hold
    */
   advanceTo(instant: Date | number | string): Promise<void> {
     return this.#enqueue(() => {
-      const target = toEpochMs(instant, 'instant');
+      const target = toEpochMs(instant, 'instant', 'VirtualClock.advanceTo');
       if (target < this.now()) throw new RangeError(`VirtualClock.advanceTo: ${target} is before now (${this.now()})`);
       return target - this.#wallOffset;
     });
@@ -126,9 +135,12 @@ export class VirtualClock implements Clock {
    * would. Pending timers keep their monotonic due times, so their delays do not change.
    *
    * @param ms - a finite number of milliseconds; negative moves the wall clock backwards
+   * @throws RangeError, before the clock moves, for a non-finite `ms` or one that would take
+   *   `now()` beyond what a `Date` can hold (8.64e15 ms from the epoch)
    */
   jump(ms: number): void {
     checkMs(ms, 'ms', Infinity, -Infinity);
+    this.#checkReachable('jump', this.now() + ms);
     this.#wallOffset += ms;
   }
 
@@ -159,6 +171,15 @@ export class VirtualClock implements Clock {
   nextTimerDelay(): number | null {
     const first = this.#timers[0];
     return first === undefined ? null : first.due - this.#monotonic;
+  }
+
+  /** Refuses a wall-clock result no `Date` can hold: every `new Date(now())` would be invalid. */
+  #checkReachable(method: string, target: number): void {
+    if (Math.abs(target) <= MAX_INSTANT_MS) return;
+    throw new RangeError(
+      `VirtualClock.${method}: it would move now() from ${this.now()} to ${target}, beyond what a Date can hold ` +
+        `(±${MAX_INSTANT_MS} ms from the epoch)`,
+    );
   }
 
   /** Runs an advance after the previous one; `target` computes the monotonic goal at its turn. */
@@ -200,14 +221,20 @@ function checkMs(value: unknown, name: string, max: number, min = 0): asserts va
   }
 }
 
-/** Converts a `Date`, epoch ms or ISO-8601-with-offset string to epoch ms, strictly. */
-function toEpochMs(value: unknown, name: string): number {
+/**
+ * Converts a `Date`, epoch ms or ISO-8601-with-offset string to epoch ms, strictly: only
+ * instants a `Date` can hold. `call` names the method in messages.
+ */
+function toEpochMs(value: unknown, name: string, call: string): number {
   if (value instanceof Date || typeof value === 'number') {
     const ms = value instanceof Date ? value.getTime() : value;
-    if (!Number.isFinite(ms)) throw new RangeError(`VirtualClock: ${name} is not a valid instant`);
+    if (!Number.isFinite(ms) || Math.abs(ms) > MAX_INSTANT_MS) {
+      const range = `a Date holds ±${MAX_INSTANT_MS} ms`;
+      throw new RangeError(`${call}: ${name} ${String(ms)} is not a valid instant (${range})`);
+    }
     return ms;
   }
-  if (typeof value !== 'string') throw new TypeError(`VirtualClock: ${name} must be a Date, a number or a string`);
+  if (typeof value !== 'string') throw new TypeError(`${call}: ${name} must be a Date, a number or a string`);
   const m = ISO_WITH_OFFSET.exec(value);
   const ms = Date.parse(value);
   if (m !== null && !Number.isNaN(ms)) {
@@ -218,5 +245,5 @@ function toEpochMs(value: unknown, name: string): number {
     const local = new Date(ms + offsetMs).toISOString();
     if (local.startsWith(`${date}T${hourMinute}:${second}`) && Number(offsetH) < 24 && Number(offsetM) < 60) return ms;
   }
-  throw new RangeError(`VirtualClock: ${name} ${JSON.stringify(value)} is not a valid ISO-8601 date-time with an offset`);
+  throw new RangeError(`${call}: ${name} ${JSON.stringify(value)} is not a valid ISO-8601 date-time with an offset`);
 }

@@ -13,7 +13,7 @@
  */
 import type { Trigger, TriggerSpec } from './trigger.js';
 import { MaxIterationsError } from '../errors.js';
-import { checkDuration, checkInteger, checkOptionalDuration, checkOptions } from '../internal/validate.js';
+import { checkDuration, checkInteger, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { readSpec, triggerFail } from './dates.js';
 import { nextFireTimes } from './preview.js';
 import { FIXED_SET, firstAtOrAfter } from './sequence.js';
@@ -106,7 +106,7 @@ export class AndTrigger implements Trigger {
     this.threshold = given.threshold === undefined ? 1 : checkDuration(given.threshold, 'and.threshold', {}, triggerFail);
     this.maxIterations =
       given.maxIterations === undefined ? 10_000 : checkInteger(given.maxIterations, 'and.maxIterations', 1, triggerFail);
-    this.jitter = checkOptionalDuration(given.jitter, 'and.jitter', null, {}, triggerFail);
+    this.jitter = checkOptionalDuration(given.jitter, 'and.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     this.#children = this.triggers.map((child) => new Child(child));
     this.#depth = checked.depth;
     const ends = childEnds(this.triggers).filter((end): end is number => end !== null);

@@ -7,7 +7,7 @@
 import { IANAZone } from 'luxon';
 import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkInteger, checkOptionalDuration, checkOptions } from '../internal/validate.js';
+import { checkInteger, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, triggerFail, type DateInput } from './dates.js';
 import { DAY_MS, civilFromWall, daysFromCivil, daysInMonth } from './cron/calendar.js';
 import { TriggerCache } from './trigger-cache.js';
@@ -133,7 +133,7 @@ export class CalendarIntervalTrigger implements Trigger {
     // One Intl lookup rather than the zone table: the table then covers only the years fired in.
     const offsetMs = this.#start === null ? 0 : IANAZone.create(this.#zone.name).offset(this.#start) * 60_000;
     this.#anchor = this.#start === null ? null : Math.floor((this.#start + offsetMs) / DAY_MS);
-    this.jitter = checkOptionalDuration(given.jitter, 'calendarinterval.jitter', null, {}, triggerFail);
+    this.jitter = checkOptionalDuration(given.jitter, 'calendarinterval.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
   }
 
   #readDate(value: unknown, field: string): number | null {

@@ -5,7 +5,7 @@
  */
 import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkDuration, checkOptionalDuration, checkOptions } from '../internal/validate.js';
+import { checkDuration, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import {
   checkTimezone,
   hostTimezone,
@@ -119,7 +119,7 @@ export class IntervalTrigger implements Trigger {
       throw triggerFail('interval.endDate', given.endDate, `a date at or after startDate (${toIso(this.#start)})`);
     }
     this.#limit = this.#end ?? MAX_TIME_MS;
-    this.jitter = checkOptionalDuration(given.jitter, 'interval.jitter', null, {}, triggerFail);
+    this.jitter = checkOptionalDuration(given.jitter, 'interval.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
   }
 
   #readDate(value: unknown, field: string): number | null {

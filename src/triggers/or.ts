@@ -4,7 +4,7 @@
  * @module
  */
 import type { Trigger, TriggerSpec } from './trigger.js';
-import { checkOptionalDuration, checkOptions } from '../internal/validate.js';
+import { checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { readSpec, triggerFail } from './dates.js';
 import { nextFireTimes } from './preview.js';
 import { FIXED_SET } from './sequence.js';
@@ -64,7 +64,7 @@ export class OrTrigger implements Trigger {
     const checked = checkChildren(triggers, 'or');
     this.triggers = checked.triggers;
     const given = checkOptions(options, 'or', ['jitter'], triggerFail);
-    this.jitter = checkOptionalDuration(given.jitter, 'or.jitter', null, {}, triggerFail);
+    this.jitter = checkOptionalDuration(given.jitter, 'or.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     this.#children = this.triggers.map((child) => new Child(child));
     this.#depth = checked.depth;
     const ends = childEnds(this.triggers);

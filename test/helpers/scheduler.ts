@@ -2,6 +2,7 @@
 import { Scheduler } from '../../src/index.js';
 import type { SchedulerEventMap, SchedulerOptions } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
+import { SCHEDULER_EVENT_NAMES } from '../../src/events/event-names.js';
 
 export const T0 = Date.parse('2026-01-05T00:00:00.000Z');
 
@@ -17,13 +18,7 @@ type AnyEvent = SchedulerEventMap[keyof SchedulerEventMap];
 /** Records every event the scheduler emits, in order. */
 export function recordEvents(scheduler: Scheduler): AnyEvent[] {
   const events: AnyEvent[] = [];
-  const names: (keyof SchedulerEventMap)[] = [
-    'scheduler:started', 'scheduler:shutdown', 'scheduler:paused', 'scheduler:resumed', 'store:added',
-    'store:removed', 'store:error', 'executor:added', 'executor:removed', 'job:added', 'job:modified',
-    'job:removed', 'job:invalid', 'jobs:cleared', 'job:submitted', 'job:executed', 'job:error', 'job:missed',
-    'job:max-instances',
-  ];
-  for (const name of names) scheduler.on(name, (event) => void events.push(event));
+  for (const name of SCHEDULER_EVENT_NAMES) scheduler.on(name, (event) => void events.push(event));
   return events;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DateTrigger, IntervalTrigger, MemoryJobStore, Scheduler } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
+import { SCHEDULER_EVENT_NAMES } from '../../src/events/event-names.js';
 import { T0, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
 
 const S = 1_000;
@@ -28,11 +29,12 @@ describe('events', () => {
     expect(events[1]).toEqual({ type: 'job:added', timestamp: at(0), jobId: 'one', store: 'default' });
     expect(events[2]).toEqual({
       type: 'job:submitted', timestamp: at(S), jobId: 'one', store: 'default', scheduledRunTime: at(S), scheduledRunTimes: [at(S)],
+      slotCount: 1,
     });
     expect(events[3]).toEqual({ type: 'job:removed', timestamp: at(S), jobId: 'one', store: 'default', reason: 'finished' });
     expect(events[4]).toEqual({
       type: 'job:executed', timestamp: at(S + 250), jobId: 'one', store: 'default', scheduledRunTime: at(S),
-      scheduledRunTimes: [at(S)], returnValue: 42, durationMs: 250,
+      scheduledRunTimes: [at(S)], slotCount: 1, returnValue: 42, durationMs: 250,
     });
   });
 
@@ -130,11 +132,12 @@ describe('events', () => {
     expect(ofType(events, 'job:invalid')).toEqual([
       expect.objectContaining({ jobId: 'orphan', store: 'shared', error: expect.objectContaining({ code: 'ERR_TASK_NOT_FOUND' }) }),
     ]);
-    // Not retried in a tight loop: the next try comes when its lease expires (30 s).
+    // Not retried in a tight loop: the next try comes when its lease expires (30 s), and an
+    // unchanged record is reported once, not at every try.
     await clock.advance(20 * S);
     expect(ofType(events, 'job:invalid')).toHaveLength(1);
     await clock.advance(15 * S);
-    expect(ofType(events, 'job:invalid')).toHaveLength(2);
+    expect(ofType(events, 'job:invalid')).toHaveLength(1);
     const kept = await shared.getJob('orphan');
     expect(kept).toMatchObject({ task: 'notRegistered', nextRunTime: at(S).toISOString(), version: 1 });
     // Registering the task lets it run on the next try, once for its whole backlog (coalesce).
@@ -142,7 +145,38 @@ describe('events', () => {
     await clock.advance(30 * S);
     const [first] = ofType(events, 'job:executed');
     expect(first?.returnValue).toBe('finally');
-    expect(first?.scheduledRunTimes.length).toBeGreaterThan(60);
+    expect(first?.slotCount).toBeGreaterThan(60);
     await scheduler.shutdown();
+  });
+
+  it('on/once/off refuse an unknown event name, naming it and listing the known ones', async () => {
+    const { clock, scheduler } = makeScheduler();
+    const listener = () => undefined;
+    for (const subscribe of [
+      () => scheduler.on('job:exectued' as never, listener),
+      () => scheduler.once('job:exectued' as never, listener),
+      () => scheduler.off('job:exectued' as never, listener),
+    ]) {
+      expect(subscribe).toThrow(TypeError);
+      expect(subscribe).toThrow(/"job:exectued".*job:executed/);
+    }
+    expect(() => scheduler.on(42 as never, listener)).toThrow(/Unknown event 42/);
+    // Every known name is listed, so the message doubles as a reference.
+    let message = '';
+    try {
+      scheduler.on('nope' as never, listener);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of SCHEDULER_EVENT_NAMES) expect(message).toContain(name);
+    // And every known name subscribes.
+    const seen: string[] = [];
+    const unsubscribes = SCHEDULER_EVENT_NAMES.map((name) => scheduler.on(name, (event) => void seen.push(event.type)));
+    await scheduler.start();
+    await clock.advance(0);
+    expect(seen).toEqual(['scheduler:started']);
+    for (const unsubscribe of unsubscribes) unsubscribe();
+    await scheduler.shutdown();
+    expect(seen).toEqual(['scheduler:started']);
   });
 });

@@ -258,3 +258,52 @@ describe('VirtualClock flush and sleep', () => {
     expect(wakes).toEqual([1_000, 2_000, 3_000]);
   });
 });
+
+describe('VirtualClock stays within what a Date can hold', () => {
+  const LIMIT = 8.64e15;
+
+  it('advance refuses to pass ±8.64e15 ms, naming the call, before time moves', async () => {
+    const clock = new VirtualClock(LIMIT - 1_000);
+    let fired = 0;
+    clock.setTimeout(() => fired++, 500);
+    await expect(clock.advance(1_001)).rejects.toThrow(RangeError);
+    await expect(clock.advance(Number.MAX_VALUE)).rejects.toThrow(/VirtualClock\.advance/);
+    expect(clock.now()).toBe(LIMIT - 1_000);
+    expect(fired).toBe(0);
+    await clock.advance(1_000); // up to the limit itself is fine
+    expect(clock.now()).toBe(LIMIT);
+    expect(new Date(clock.now()).toISOString()).toBe('+275760-09-13T00:00:00.000Z');
+    expect(fired).toBe(1);
+  });
+
+  it('checks a queued advance against the time its turn starts from', async () => {
+    const clock = new VirtualClock(LIMIT - 1_000);
+    const first = clock.advance(600);
+    const second = clock.advance(600);
+    await first;
+    await expect(second).rejects.toThrow(/VirtualClock\.advance/);
+    expect(clock.now()).toBe(LIMIT - 400);
+  });
+
+  it('advanceTo refuses an instant beyond the range', async () => {
+    const clock = new VirtualClock();
+    await expect(clock.advanceTo(LIMIT + 1)).rejects.toThrow(/VirtualClock\.advanceTo/);
+    await expect(clock.advanceTo(Number.MAX_SAFE_INTEGER)).rejects.toThrow(RangeError);
+    expect(clock.now()).toBe(T0);
+  });
+
+  it('jump refuses to step the wall clock beyond the range, either way', () => {
+    const clock = new VirtualClock();
+    expect(() => clock.jump(LIMIT)).toThrow(/VirtualClock\.jump/);
+    expect(() => clock.jump(-LIMIT - T0 - 1)).toThrow(RangeError);
+    expect(() => clock.jump(Number.MAX_VALUE)).toThrow(RangeError);
+    expect(clock.now()).toBe(T0);
+    clock.jump(-LIMIT - T0);
+    expect(clock.now()).toBe(-LIMIT);
+  });
+
+  it('the constructor refuses a start no Date can hold', () => {
+    expect(() => new VirtualClock(LIMIT + 1)).toThrow(RangeError);
+    expect(new VirtualClock(-LIMIT).now()).toBe(-LIMIT);
+  });
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Trigger, TriggerDefaults, TriggerSpec } from '../trigger.js';
-import { checkOptionalDuration, checkOptions } from '../../internal/validate.js';
+import { checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../../internal/validate.js';
 import {
   checkTimezone,
   hostTimezone,
@@ -141,7 +141,7 @@ export class CronTrigger implements Trigger {
     if (this.#start !== null && this.#end !== null && this.#end < this.#start) {
       throw triggerFail('cron.endDate', given.endDate, `a date at or after startDate (${toIso(this.#start)})`);
     }
-    this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, {}, triggerFail);
+    this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     // An expression that never matches (Feb 30) is an error now, not a search that finds nothing.
     if (this.#schedule.firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
       throw triggerFail('cron', options, 'an expression that matches at least one date between 1970 and 9999');
