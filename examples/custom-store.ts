@@ -20,8 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrentModificationError, ConflictingIdError, DateTrigger, JobNotFoundError, Scheduler } from '../src/index.js';
 import type { JobContext, JobRecord, JobRelease, JobStore } from '../src/index.js';
 
-/** Who holds a due job, and until when (epoch ms). Leases live in the file too. */
-type Lease = { owner: string; until: number };
+/** Who holds a due job, until when (epoch ms), and its trigger then (JSON). Leases live in the file too. */
+type Lease = { owner: string; until: number; trigger: string };
 type Contents = { jobs: Map<string, JobRecord>; leases: Map<string, Lease> };
 
 const timeOf = (job: JobRecord) => (job.nextRunTime === null ? Infinity : Date.parse(job.nextRunTime));
@@ -89,13 +89,14 @@ class JsonFileJobStore implements JobStore {
   acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]> {
     return this.#update(({ jobs, leases }) => {
       const nowMs = Date.parse(now);
-      // Take back expired leases first: their holder crashed or hung; a late release is ignored.
-      for (const [id, lease] of leases) if (lease.until <= nowMs) leases.delete(id);
+      // Take back other owners' expired leases first: their holder crashed or hung; a late
+      // release is ignored. An owner never gets back a job it still holds: it is still on it.
+      for (const [id, lease] of leases) if (lease.until <= nowMs && lease.owner !== owner) leases.delete(id);
       const due = [...jobs.values()]
         .filter((job) => timeOf(job) <= nowMs && !leases.has(job.id))
         .sort(byRunTime)
         .slice(0, limit);
-      for (const job of due) leases.set(job.id, { owner, until: nowMs + leaseMs });
+      for (const job of due) leases.set(job.id, { owner, until: nowMs + leaseMs, trigger: JSON.stringify(job.trigger) });
       return due;
     });
   }
@@ -104,13 +105,16 @@ class JsonFileJobStore implements JobStore {
   releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
     return this.#update(({ jobs, leases }) => {
       const removed: string[] = [];
-      for (const { id, acquiredRunTime, nextRunTime } of releases) {
-        if (leases.get(id)?.owner !== owner) continue; // not (or no longer) ours
+      for (const { id, acquiredRunTime, nextRunTime, pause } of releases) {
+        const lease = leases.get(id);
+        if (lease?.owner !== owner) continue; // not (or no longer) ours
         leases.delete(id);
         const job = jobs.get(id);
-        // Paused, rescheduled or replaced while it ran: that newer write wins.
-        if (job === undefined || job.nextRunTime !== acquiredRunTime) continue;
-        if (nextRunTime === null) {
+        // Paused, rescheduled or replaced while it was processed: that newer write wins.
+        if (job === undefined || job.nextRunTime !== acquiredRunTime || JSON.stringify(job.trigger) !== lease.trigger) continue;
+        if (nextRunTime === null && pause === true) {
+          jobs.set(id, { ...job, nextRunTime: null, version: job.version + 1 }); // its trigger failed: keep it, paused
+        } else if (nextRunTime === null) {
           jobs.delete(id); // the trigger is finished
           removed.push(id);
         } else {

@@ -6,6 +6,7 @@
  * @module
  */
 import { IsoMemo } from '../internal/iso-memo.js';
+import { MAX_POLICY_SECONDS } from '../internal/validate.js';
 import type { JobRecord, JobRelease } from '../stores/job-store.js';
 import { MAX_CATCH_UP, MAX_LISTED_SLOTS, type SlotSpan } from './backlog.js';
 import type { SchedulerContext } from './context.js';
@@ -56,7 +57,8 @@ export class DueJobs {
       const jitter = record.jitter ?? trigger.jitter ?? null;
       if ((plan.run !== null || plan.series !== null) && typeof jitter === 'number' && jitter > 0) {
         const end = trigger.endDate instanceof Date ? trigger.endDate.getTime() : null;
-        delay = jitterDelay(jitter * 1000, now, plan.nextRunTime, end);
+        // A custom trigger's jitter is not validated: it is held to the same bound as a job's.
+        delay = jitterDelay(Math.min(jitter, MAX_POLICY_SECONDS) * 1000, now, plan.nextRunTime, end);
       }
     } catch (error) {
       this.#invalid(record, store, error, false);

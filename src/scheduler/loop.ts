@@ -115,12 +115,13 @@ export class SchedulingLoop {
   async #processStore(alias: string, store: JobStore, owner: string): Promise<boolean> {
     // Releases wait until the jobs taken so far have had their runs submitted: the runs of one
     // batch start while the next is acquired, and moving jobs to their next run time (the other
-    // half of the work per run) does not delay the runs of later batches. They are sent before
-    // the oldest lease is a third of the way to its expiry.
+    // half of the work per run) does not delay the runs of later batches. They are sent once the
+    // oldest of them has waited a third of the lease. Ages count from when a batch arrived, so
+    // a slow store call cannot keep a pass from ever processing anything.
     const releases: JobRelease[] = [];
-    let oldestLease: number | null = null;
+    let oldestPending: number | null = null;
     const flush = async (): Promise<void> => {
-      oldestLease = null;
+      oldestPending = null;
       while (releases.length > 0) {
         const chunk = releases.slice(0, BATCH);
         await this.#release(alias, store, owner, chunk);
@@ -135,20 +136,25 @@ export class SchedulingLoop {
         const now = this.ctx.clock.now();
         const nowDate = new Date(now);
         batch = await store.acquireDueJobs(nowDate.toISOString(), owner, LEASE_MS, BATCH);
-        if (batch.length > 0) oldestLease ??= now;
+        const arrived = this.ctx.clock.now();
         handedBack = false;
         for (let i = 0; i < batch.length; i++) {
           const record = batch[i] as JobRecord;
-          if (this.ctx.clock.now() - (oldestLease ?? now) >= HAND_BACK_MS || this.ctx.state !== 'running') {
-            // Too long since the oldest lease was taken (a slow listener, a slow machine), or the
-            // scheduler stopped or paused meanwhile: hand back the rest of this batch untouched;
-            // the next acquisition takes it again under a fresh lease.
+          const time = this.ctx.clock.now();
+          if (time - arrived >= HAND_BACK_MS || this.ctx.state !== 'running') {
+            // This batch has taken too long (a slow listener, a slow machine), or the scheduler
+            // stopped or paused meanwhile: hand back the rest of it untouched; the next
+            // acquisition takes it again under a fresh lease.
             for (const rest of batch.slice(i)) releases.push(untouched(rest));
             handedBack = true;
             break;
           }
+          if (oldestPending !== null && time - oldestPending >= HAND_BACK_MS) await flush();
           const { release, work } = this.#jobs.process(record, alias, now, nowDate, now + LEASE_MS);
-          if (release !== null) releases.push(release);
+          if (release !== null) {
+            releases.push(release);
+            oldestPending ??= arrived;
+          }
           this.#work += work;
           if (this.#work >= YIELD_AFTER) {
             // A long catch-up must not block the process: let timers and I/O run.
@@ -156,7 +162,7 @@ export class SchedulingLoop {
             await yieldToEventLoop();
           }
         }
-        if (handedBack || (oldestLease !== null && this.ctx.clock.now() - oldestLease >= HAND_BACK_MS)) await flush();
+        if (handedBack || (oldestPending !== null && this.ctx.clock.now() - oldestPending >= HAND_BACK_MS)) await flush();
       } while ((handedBack || batch.length === BATCH) && this.ctx.state === 'running');
       await flush();
       return true;

@@ -297,7 +297,7 @@ describe('PromiseExecutor lifecycle', () => {
     expect(done).toBe(true);
   });
 
-  it('shutdown({ wait: false }) cancels queued runs, aborts running ones and clears their timers', async () => {
+  it('shutdown({ wait: false }) cancels queued runs, aborts and ends running ones, and clears their timers', async () => {
     const executor = started({ concurrency: 1 });
     const { req, signal } = request(
       (s) => new Promise((_, reject) => s.addEventListener('abort', () => reject(s.reason))),
@@ -315,12 +315,13 @@ describe('PromiseExecutor lifecycle', () => {
     await clock.flush();
     expect(queued.value).toEqual({ status: 'cancelled', checkedAt: T0 + 1_000 });
     expect(queuedCall).not.toHaveBeenCalled();
-    expect(running.value).toMatchObject({ status: 'error', error: signal.reason, finishedAt: T0 + 1_000 });
+    // The running run ends at once as cancelled; its task rejecting afterwards changes nothing.
+    expect(running.value).toEqual({ status: 'cancelled', checkedAt: T0 + 1_000, startedAt: T0 });
     expect(unhandled).not.toHaveBeenCalled();
   });
 
-  it('shutdown({ wait: false }) resolves at once even with a never-settling task, leaving no timer', async () => {
-    const executor = started();
+  it('shutdown({ wait: false }) resolves at once even with a never-settling task, ends it and frees its slot', async () => {
+    const executor = started({ concurrency: 1 });
     const outcome = track(executor.submit(request(() => new Promise(() => undefined), { timeoutMs: 10_000 }).req));
     await clock.flush();
     let done = false;
@@ -329,8 +330,11 @@ describe('PromiseExecutor lifecycle', () => {
     });
     await clock.flush();
     expect(done).toBe(true);
-    expect(outcome.value).toBeUndefined();
+    expect(outcome.value).toEqual({ status: 'cancelled', checkedAt: T0, startedAt: T0 });
     expect(clock.pendingTimers).toBe(0);
+    // After a restart the one slot is free again: the abandoned task no longer holds it.
+    executor.start({ alias: 'default', clock });
+    expect((await executor.submit(request(() => 'next').req)).status).toBe('success');
   });
 
   it('a forced shutdown releases an earlier graceful one', async () => {

@@ -154,8 +154,10 @@ describe('robustness of the loop and the runner', () => {
     await manyJobs(scheduler, 2_500);
     await scheduler.start();
     await clock.advance(S);
-    // What the pass holds is handed back once 10 s (a third of the lease) have passed, not at its end.
-    expect(log).toEqual(['acquire 1000', 'acquire 1000', 'release 1000', 'release 1000', 'acquire 500', 'release 500']);
+    // A batch's releases are sent once they have waited 10 s (a third of the lease) since the
+    // batch arrived: the first batch's (leased at 0 s) before the third call, at 22 s; the
+    // second's (leased at 11 s) at 33 s, when the third batch arrives.
+    expect(log).toEqual(['acquire 1000', 'acquire 1000', 'release 1000', 'acquire 500', 'release 1000', 'release 500']);
     await scheduler.shutdown();
   });
 
