@@ -93,7 +93,7 @@ describe('shutdown() from inside a task', () => {
     expect(finished).toBe(true);
   });
 
-  it('through the scheduler itself, before the task awaits anything (needs the runner hook)', async () => {
+  it('through the scheduler itself, before the task awaits anything', async () => {
     const { clock, scheduler } = makeScheduler();
     let returned = false;
     await scheduler.addJob(async () => {
