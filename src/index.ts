@@ -31,6 +31,7 @@ export * from './triggers/index.js';
 
 export { MemoryJobStore } from './stores/memory.js';
 export type { JobStore, JobRecord, JobRelease, JobStoreContext, CoalescePolicy } from './stores/job-store.js';
+export type { SharedRuns, SharedJobStore, RunStart, AbandonedRun, CommitResult } from './stores/runs.js';
 
 export { PromiseExecutor } from './executors/promise.js';
 export type { PromiseExecutorOptions } from './executors/promise.js';

@@ -10,7 +10,7 @@ import type { SchedulerEventMap } from '../events/event-map.js';
 import { TypedEmitter } from '../events/emitter.js';
 import { SCHEDULER_EVENT_NAMES } from '../events/event-names.js';
 import type { Executor } from '../executors/executor.js';
-import type { JobRecord, JobStore } from '../stores/job-store.js';
+import type { JobRecord, JobStore, JobStoreContext } from '../stores/job-store.js';
 import { TriggerRegistry } from '../triggers/registry.js';
 import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
@@ -174,6 +174,20 @@ export class SchedulerContext {
   /** Is a task of this scheduler the caller of the code running now? */
   get calledFromRun(): boolean {
     return this.#callerRun !== null;
+  }
+
+  /** What wakes the loop; set once the loop exists. */
+  wakeup: () => void = () => undefined;
+
+  /** What a store receives at `start()`. */
+  storeContext(alias: string): JobStoreContext {
+    return {
+      alias,
+      identity: this.identity,
+      clock: this.clock,
+      wakeup: () => this.wakeup(),
+      log: (level, message, ...details) => this.log(level, `job store ${JSON.stringify(alias)}: ${message}`, ...details),
+    };
   }
 
   /** Logs without ever throwing (a broken logger must not break the loop). */

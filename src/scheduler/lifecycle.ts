@@ -49,7 +49,7 @@ export class Lifecycle {
           started.push(() => executor.shutdown({ wait: false }));
         }
         for (const [alias, store] of this.ctx.stores) {
-          await store.start?.({ alias });
+          await store.start?.(this.ctx.storeContext(alias));
           started.push(async () => store.shutdown?.());
         }
         await writePending(this.ctx, this.jobs);

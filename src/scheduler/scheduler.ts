@@ -73,6 +73,7 @@ export class Scheduler {
     for (const [name, fn] of Object.entries(given.tasks ?? {})) this.registerTask(name, fn);
     this.#runner = new Runner(this.#ctx);
     this.#loop = new SchedulingLoop(this.#ctx, this.#runner);
+    this.#ctx.wakeup = () => this.#loop.wakeup();
     this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#lifecycle.settled());
     this.#lifecycle = new Lifecycle(this.#ctx, this.#runner, this.#loop, this.#jobs);
   }
@@ -305,7 +306,7 @@ export class Scheduler {
     checkStore(store, 'store');
     await this.#lifecycle.settled();
     const started = this.#ctx.state !== 'stopped';
-    await claimAlias(this.#ctx.stores, alias, store, started ? async () => store.start?.({ alias }) : null);
+    await claimAlias(this.#ctx.stores, alias, store, started ? async () => store.start?.(this.#ctx.storeContext(alias)) : null);
     this.#ctx.emit('store:added', { alias });
     this.#loop.wakeup();
   }

@@ -10,6 +10,7 @@
  */
 import type { JsonValue } from '../json.js';
 import type { TriggerSpec } from '../triggers/trigger.js';
+import type { Clock } from '../clock/clock.js';
 
 /**
  * What to do when several run times of a job are due at once: run once for the `'latest'`, once
@@ -88,6 +89,17 @@ export interface JobRelease {
 export interface JobStoreContext {
   /** The alias the store is registered under. */
   alias: string;
+  /** The scheduler's identity (who holds leases and runs, as shown in events). */
+  identity: string;
+  /** The scheduler's clock: use it for every timestamp and timer. */
+  clock: Clock;
+  /**
+   * Makes the scheduler look at the store at once. A store that learns of a change made by
+   * another scheduler (a PostgreSQL notification, a Redis message) calls it.
+   */
+  wakeup(): void;
+  /** Reports a problem outside any call (a lost notification connection); never throws. */
+  log(level: 'info' | 'warn' | 'error', message: string, ...details: unknown[]): void;
 }
 
 /**
@@ -106,6 +118,13 @@ export interface JobStore {
    * by name (never an inline function).
    */
   readonly persistent: boolean;
+
+  /**
+   * Seconds between two looks at the store, for a store shared by several schedulers that cannot
+   * tell them about each other's changes (no notifications): a job added elsewhere runs at most
+   * this late. Leave it out when the store pushes changes, or is not shared.
+   */
+  readonly pollInterval?: number;
 
   /** Called when the scheduler starts (or when the store is added to a running scheduler). */
   start?(context: JobStoreContext): Promise<void>;

@@ -12,7 +12,8 @@
  * @module
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobRecord, JobStore } from '../../src/stores/job-store.js';
+import type { JobRecord, JobStore, JobStoreContext } from '../../src/stores/job-store.js';
+import { SystemClock } from '../../src/clock/clock.js';
 import { checkAgainstModel } from './job-store.model.js';
 
 /** What a contract `setup` returns: a fresh, empty store and how to dispose of it. */
@@ -21,6 +22,11 @@ export interface JobStoreFixture {
   store: JobStore;
   /** Frees what `setup` created (files, connections, keys). */
   teardown?: () => Promise<void>;
+}
+
+/** The context a store gets at `start()` in the suite: the system clock, no scheduler to wake. */
+export function contractContext(wakeup: () => void = () => undefined): JobStoreContext {
+  return { alias: 'contract', identity: 'contract-node', clock: new SystemClock(), wakeup, log: () => undefined };
 }
 
 /** A valid record with defaults for every field not given. */
@@ -71,7 +77,7 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
 
     beforeEach(async () => {
       ({ store, teardown } = await setup());
-      await store.start?.({ alias: 'contract' });
+      await store.start?.(contractContext());
     });
     afterEach(async () => {
       await store.shutdown?.();
