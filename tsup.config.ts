@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 // One entry per subpath export. ESM output shares chunks between entries; CJS output is not
-// code-split, so subpath entries must import core by type only (see src/testing).
+// code-split, so subpath entries import core by type only (see src/testing), or at run time by
+// the package's own name, `timetable` (kept external: Node resolves it to this package's main
+// entry, so the stores share the one copy of core a user has loaded).
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -10,7 +12,9 @@ export default defineConfig({
   },
   // valibot validates request bodies in timetable/express: bundled, so users need not install it
   // (none of its types are public).
-  noExternal: ['valibot'],
+  // Kysely is bundled into the SQL stores the same way: users install only their database driver.
+  noExternal: ['valibot', 'kysely'],
+  external: ['timetable'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const shared = {
@@ -10,6 +11,12 @@ const shared = {
 const hostZones = ['Pacific/Chatham', 'America/New_York'];
 
 export default defineConfig({
+  // Subpath entries (timetable/stores/*) import core by the package's own name, so that the
+  // built ESM and CJS entries share the one copy of core a user has loaded; in tests that name
+  // is the source.
+  resolve: {
+    alias: [{ find: /^timetable$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }],
+  },
   test: {
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
