@@ -51,8 +51,14 @@ export interface AbandonedRun {
 export interface CommitResult {
   /** Ids of the jobs it removed (their trigger is finished), as {@link JobStore.releaseJobs}. */
   removed: string[];
-  /** Ids of the runs it recorded; a run missing here was refused (`maxInstances` reached). */
+  /** Ids of the runs it recorded: the scheduler starts exactly these. */
   started: string[];
+  /**
+   * Ids of the runs it refused because their job already had `maxInstances` runs in flight (the
+   * scheduler reports them as `job:max-instances`). A run in neither list was dropped because its
+   * job's release was not applied (another owner holds the job, or it changed meanwhile).
+   */
+  atLimit: string[];
 }
 
 /**
