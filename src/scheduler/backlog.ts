@@ -161,10 +161,12 @@ export function scanBacklog(
       const lastMissed = keptFirst === null || keptFirst > lastDue ? lastDue : jumper.lastAtOrBefore(keptFrom - 1);
       if (lastMissed > last) missed.extend(jumper.firstAtOrAfter(last + 1) as number, lastMissed, jumper.countBetween(last, lastMissed));
       if (keptFirst !== null && keptFirst <= lastDue) {
+        kept.add(keptFirst);
         calls += walkKept(trigger, kept, keptFirst, lastDue, jumper, nowDate);
       }
     } else if (lastDue > last) {
-      kept.extend(jumper.firstAtOrAfter(last + 1) as number, lastDue, jumper.countBetween(last, lastDue));
+      // The walk already reached the kept part: go on counting it where it is short.
+      calls += walkKept(trigger, kept, last, lastDue, jumper, nowDate);
     }
   } catch (error) {
     // The slots found so far still run; the job cannot go on.
@@ -179,17 +181,17 @@ export function scanBacklog(
 }
 
 /**
- * Walks the kept part of a jumped-over backlog (it lies within the grace time, so it is usually
- * short) slot by slot, up to {@link MAX_COUNTED_SLOTS}; a longer one is described by its ends.
+ * Walks on through the kept part of a jumped-over backlog (it lies within the grace time, so it
+ * is usually short) from `from`, a kept slot already added, to `last`, slot by slot while the
+ * span holds fewer than {@link MAX_COUNTED_SLOTS}; a longer one is described by its ends.
  * Returns the trigger calls made.
  */
-function walkKept(trigger: Trigger, kept: SpanBuilder, first: number, last: number, jumper: Jumper, nowDate: Date): number {
-  let slot = first;
+function walkKept(trigger: Trigger, kept: SpanBuilder, from: number, last: number, jumper: Jumper, nowDate: Date): number {
+  let slot = from;
   let calls = 0;
-  kept.add(slot);
   while (slot < last) {
     if (kept.count !== null && kept.count >= MAX_COUNTED_SLOTS) {
-      kept.extend(first, last, jumper.countBetween(slot, last));
+      kept.extend(slot, last, jumper.countBetween(slot, last));
       return calls;
     }
     calls++;

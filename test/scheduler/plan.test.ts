@@ -163,6 +163,19 @@ describe('planDueRuns', () => {
     expect(plan.nextRunTime).toBeGreaterThan(now);
   });
 
+  it('counts the kept slots exactly when the walk reached the grace time just before it jumped', () => {
+    // 1,001 slots every 5 s, grace 5 s: the walk stops at slot 999, already kept; slot 1,000 is
+    // jumped to and must still be counted, as a span of two.
+    const cron = CronTrigger.fromCrontab('*/5 * * * * *', { timezone: 'America/New_York' });
+    const first = cron.getNextFireTime(null, new Date(start))?.getTime() as number;
+    const now = first + 5_000 * S;
+    for (const coalesce of ['latest', 'earliest', 'all'] as const) {
+      const plan = planDueRuns(cron, first, now, 5 * S, coalesce);
+      expect(expectPlan(plan, cron, first, now, 5 * S, coalesce)).toBe(1_001);
+      expect((plan.run?.span ?? plan.series)?.count).toBe(2);
+    }
+  });
+
   it('agrees with a brute-force walk on random schedules, outages, grace times and policies', () => {
     const triggers: [string, Trigger][] = [
       ['interval grid 7s', new IntervalTrigger({ seconds: 7, startDate: new Date(start) })],
