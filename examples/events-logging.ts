@@ -11,17 +11,8 @@
  * from a checkout without a build.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Scheduler, type SchedulerEventMap, type SchedulerEventName } from '../src/index.js';
+import { SCHEDULER_EVENT_NAMES, Scheduler, type SchedulerEventMap, type SchedulerEventName } from '../src/index.js';
 
-// There is no "any event" subscription, so list the names. A Record keyed by the event names
-// makes the compiler flag this list if the library ever adds an event.
-const EVENTS: Record<SchedulerEventName, true> = {
-  'scheduler:started': true, 'scheduler:shutdown': true, 'scheduler:paused': true, 'scheduler:resumed': true,
-  'store:added': true, 'store:removed': true, 'store:error': true,
-  'executor:added': true, 'executor:removed': true,
-  'job:added': true, 'job:modified': true, 'job:removed': true, 'job:invalid': true, 'jobs:cleared': true,
-  'job:submitted': true, 'job:executed': true, 'job:error': true, 'job:missed': true, 'job:max-instances': true,
-};
 
 const started = Date.now();
 const time = (date: Date) => `+${((date.getTime() - started) / 1000).toFixed(1)}s`;
@@ -40,7 +31,7 @@ function format(event: SchedulerEventMap[SchedulerEventName]): string {
 }
 
 const scheduler = new Scheduler();
-for (const name of Object.keys(EVENTS) as SchedulerEventName[]) {
+for (const name of SCHEDULER_EVENT_NAMES) {
   scheduler.on(name, (event) => console.log(format(event)));
 }
 

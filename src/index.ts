@@ -49,6 +49,7 @@ export type {
 export { SystemClock } from './clock/clock.js';
 export type { Clock, ClockTimer } from './clock/clock.js';
 
+export { SCHEDULER_EVENT_NAMES } from './events/event-names.js';
 export type {
   SchedulerEventMap,
   SchedulerEventName,
@@ -61,6 +62,7 @@ export type {
   JobRemovedEvent,
   JobsClearedEvent,
   JobInvalidEvent,
+  JobAbandonedEvent,
   StoreErrorEvent,
 } from './events/event-map.js';
 

@@ -50,6 +50,8 @@ export interface RunEvent<T extends string> extends JobEvent<T> {
    * outage); `scheduledRunTimes` then still gives the first and the last.
    */
   readonly slotCount: number | null;
+  /** The scheduler that runs (or skipped) it: its `identity`, as in a shared store's leases. */
+  readonly node: string;
 }
 
 /** A run finished without throwing. */
@@ -95,6 +97,21 @@ export interface JobInvalidEvent extends JobEvent<'job:invalid'> {
    * was left untouched.
    */
   readonly paused: boolean;
+}
+
+/**
+ * A run that was recorded in a shared store as started, but whose scheduler stopped extending
+ * its lease (it was killed, or lost the store for longer than the lease): found and reported by
+ * another scheduler (or by the same one after a restart). Whether the task ran to its end is not
+ * known; the slot is not run again.
+ */
+export interface JobAbandonedEvent extends JobEvent<'job:abandoned'> {
+  /** The slot the run was for. */
+  readonly scheduledRunTime: Date;
+  /** The scheduler that started it (its `identity`). */
+  readonly node: string;
+  /** The run's id in the store. */
+  readonly runId: string;
 }
 
 /** A store call failed inside the scheduling loop; the loop retries. */
@@ -144,8 +161,10 @@ export interface SchedulerEventMap {
    * job missed at most 100 in one look, else one event for the whole span (`slotCount`).
    */
   'job:missed': RunEvent<'job:missed'>;
-  /** A run was skipped because the job had `maxInstances` runs in flight. */
+  /** A run was skipped because the job had `maxInstances` runs in flight (on every node of a shared store). */
   'job:max-instances': RunEvent<'job:max-instances'>;
+  /** A run of a scheduler that died was found in a shared store. */
+  'job:abandoned': JobAbandonedEvent;
 }
 
 /** The name of any scheduler event. */

@@ -2,7 +2,6 @@
  * The names of the scheduler's events at run time, so `on`, `once` and `off` can refuse a name
  * that no event has (a typo would otherwise subscribe to nothing, silently).
  *
- * @internal
  * @module
  */
 import type { SchedulerEventMap, SchedulerEventName } from './event-map.js';
@@ -32,9 +31,18 @@ const EVENTS: { readonly [K in keyof SchedulerEventMap]: true } = {
   'job:error': true,
   'job:missed': true,
   'job:max-instances': true,
+  'job:abandoned': true,
 };
 
-/** Every event name of {@link SchedulerEventMap}, in the order of the map. */
+/**
+ * Every event name of {@link SchedulerEventMap}: there is no "any event" subscription, so
+ * subscribe to each of these to see everything.
+ *
+ * @example
+ * ```ts
+ * for (const name of SCHEDULER_EVENT_NAMES) scheduler.on(name, (event) => console.log(event.type));
+ * ```
+ */
 export const SCHEDULER_EVENT_NAMES: readonly SchedulerEventName[] = Object.freeze(
   Object.keys(EVENTS) as SchedulerEventName[],
 );

@@ -7,18 +7,11 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SCHEDULER_EVENT_NAMES } from 'timetable';
 import type { Scheduler, SchedulerEventMap, SchedulerEventName } from '../index.js';
 import { HttpError } from './errors.js';
 import { boundedJson, errorMessage, isoIn, type SchedulerInfo } from './serialize.js';
 
-/** Every event name; a `Record` so the compiler notices a new one. */
-const EVENT_NAMES: Record<SchedulerEventName, true> = {
-  'scheduler:started': true, 'scheduler:shutdown': true, 'scheduler:paused': true, 'scheduler:resumed': true,
-  'store:added': true, 'store:removed': true, 'store:error': true, 'executor:added': true,
-  'executor:removed': true, 'job:added': true, 'job:modified': true, 'job:removed': true, 'job:invalid': true,
-  'jobs:cleared': true, 'job:submitted': true, 'job:executed': true, 'job:error': true, 'job:missed': true,
-  'job:max-instances': true,
-};
 
 /** Largest `returnValue` (as JSON) sent with `job:executed`; larger ones are left out. */
 const MAX_RETURN_VALUE = 4096;
@@ -118,7 +111,7 @@ export class EventStreams {
   }
 
   #start(): void {
-    for (const name of Object.keys(EVENT_NAMES) as SchedulerEventName[]) {
+    for (const name of SCHEDULER_EVENT_NAMES) {
       this.#unsubscribe.push(this.#scheduler.on(name, (event) => this.#broadcast(event)));
     }
     this.#heartbeat = setInterval(() => this.#write(': ping\n\n'), this.#heartbeatMs);

@@ -11,6 +11,7 @@ import { TypedEmitter } from '../events/emitter.js';
 import { SCHEDULER_EVENT_NAMES } from '../events/event-names.js';
 import type { Executor } from '../executors/executor.js';
 import type { JobRecord, JobStore, JobStoreContext } from '../stores/job-store.js';
+import { RunLeases } from './shared-runs.js';
 import { TriggerRegistry } from '../triggers/registry.js';
 import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
@@ -55,6 +56,8 @@ export class SchedulerContext {
     readonly timezone: string,
     readonly identity: string,
     readonly maxWaitMs: number,
+    /** How long leases on due jobs and on shared runs last (`leaseTime`). */
+    readonly leaseMs: number,
     readonly jobDefaults: ResolvedJobDefaults,
   ) {
     this.events = new TypedEmitter<SchedulerEventMap>(logger, SCHEDULER_EVENT_NAMES);
@@ -175,6 +178,9 @@ export class SchedulerContext {
   get calledFromRun(): boolean {
     return this.#callerRun !== null;
   }
+
+  /** Runs in flight in shared stores: their leases, ends and abandoned ones. */
+  readonly runLeases: RunLeases = new RunLeases(this);
 
   /** What wakes the loop; set once the loop exists. */
   wakeup: () => void = () => undefined;

@@ -10,9 +10,26 @@ import { MAX_POLICY_SECONDS } from '../internal/validate.js';
 import type { JobRecord, JobRelease } from '../stores/job-store.js';
 import { MAX_CATCH_UP, MAX_LISTED_SLOTS, type SlotSpan } from './backlog.js';
 import type { SchedulerContext } from './context.js';
-import { jitterDelay, planDueRuns, type DuePlan } from './plan.js';
+import { jitterDelay, planDueRuns, type DuePlan, type PlannedRun } from './plan.js';
+import type { TaskFunction } from './job.js';
+import type { Trigger } from '../triggers/trigger.js';
 import { reportRun } from './run-events.js';
 import type { Runner } from './runner.js';
+
+/** The runs of one due job, planned, not yet submitted (see {@link DueJobs.submit}). */
+export interface PlannedStart {
+  readonly record: JobRecord;
+  readonly store: string;
+  readonly fn: TaskFunction;
+  readonly trigger: Trigger;
+  /** The one run, or `null` for a coalesce-'all' series. */
+  readonly run: PlannedRun | null;
+  /** The coalesce-'all' series, or `null`. */
+  readonly series: SlotSpan | null;
+  readonly delayMs: number;
+  /** Whether the runner reads the job again before a delayed or later run (not for finished jobs). */
+  readonly recheck: boolean;
+}
 
 /** How the loop hands one job back, and how much trigger work its plan took. */
 export interface Processed {
@@ -20,6 +37,8 @@ export interface Processed {
   readonly release: JobRelease | null;
   /** Trigger calls made (the loop yields to the event loop after many). */
   readonly work: number;
+  /** With `defer`: the runs to submit once the store has committed them; else `null`. */
+  readonly start: PlannedStart | null;
 }
 
 /** Plans and submits due jobs; reports records that cannot be used once per version. */
@@ -43,9 +62,9 @@ export class DueJobs {
    * released: its lease expires and it is looked at again then, untouched, so the loop never
    * spins on it, and another scheduler that can run it (one with the task registered) may take it.
    */
-  process(record: JobRecord, store: string, now: number, nowDate: Date, leaseUntil: number): Processed {
+  process(record: JobRecord, store: string, now: number, nowDate: Date, leaseUntil: number, defer = false): Processed {
     const { id, nextRunTime: acquiredRunTime } = record;
-    if (acquiredRunTime === null) return { release: null, work: 1 };
+    if (acquiredRunTime === null) return { release: null, work: 1, start: null };
     let plan: DuePlan;
     let trigger;
     let fn;
@@ -62,7 +81,7 @@ export class DueJobs {
       }
     } catch (error) {
       this.#invalid(record, store, error, false);
-      return { release: null, work: 1 };
+      return { release: null, work: 1, start: null };
     }
     if (plan.skippedBacklog) {
       this.ctx.log('warn', `job ${JSON.stringify(id)} had a backlog of more than ${MAX_CATCH_UP} slots; skipped to the first slot after now`);
@@ -73,20 +92,38 @@ export class DueJobs {
       // The lease ran out while planning (a listener that blocked): hand the job back with its
       // missed slots consumed and its runs still due, to be planned again under a new lease.
       const kept = plan.series?.first ?? plan.run?.span?.first ?? plan.run?.scheduledRunTime ?? null;
-      if (kept !== null) return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(kept) }, work };
-      if (plan.failure === null) return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work };
+      if (kept !== null) return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(kept) }, work, start: null };
+      if (plan.failure === null) return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start: null };
     }
-    // A job whose trigger finished is no longer stored once released: its runs cannot be checked
-    // against the store, and need not be (nobody can change it any more).
-    const recheck = plan.nextRunTime !== null;
-    if (plan.run !== null) this.runner.submit(record, store, fn, plan.run, delay, recheck);
-    else if (plan.series !== null) this.runner.submitSeries(record, store, fn, trigger, plan.series, delay, recheck);
+    let start: PlannedStart | null = null;
+    if (plan.run !== null || plan.series !== null) {
+      // A job whose trigger finished is no longer stored once released: its runs cannot be
+      // checked against the store, and need not be (nobody can change it any more).
+      const recheck = plan.nextRunTime !== null;
+      start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck };
+      if (!defer) {
+        this.submit(start);
+        start = null;
+      }
+    }
     this.#reported.delete(`${store}\0${id}`);
     if (plan.failure !== null) {
       this.#invalid(record, store, plan.failure, true);
-      return { release: { id, acquiredRunTime, nextRunTime: null, pause: true }, work };
+      return { release: { id, acquiredRunTime, nextRunTime: null, pause: true }, work, start };
     }
-    return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work };
+    return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start };
+  }
+
+  /** Submits planned runs; `runId` when a shared store recorded them. */
+  submit(start: PlannedStart, runId: string | null = null): void {
+    const { record, store, fn, trigger, run, series, delayMs, recheck } = start;
+    if (run !== null) this.runner.submit(record, store, fn, run, delayMs, recheck, runId);
+    else if (series !== null) this.runner.submitSeries(record, store, fn, trigger, series, delayMs, recheck, runId);
+  }
+
+  /** The run `start` stands for, for a report (its first slot). */
+  static runOf(start: PlannedStart): PlannedRun {
+    return start.run ?? { scheduledRunTime: (start.series as SlotSpan).first, span: start.series };
   }
 
   #next(plan: DuePlan): string | null {

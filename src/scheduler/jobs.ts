@@ -17,6 +17,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import type { SchedulingLoop } from './loop.js';
 import { applyChanges, buildNewJob, type NewJob } from './records.js';
 import type { Runner } from './runner.js';
+import { newRunId, sharedRuns } from './shared-runs.js';
 import { triggerOfRecord } from './trigger-input.js';
 
 /** A change of one record: the next record, and the job's new inline function if it changes. */
@@ -158,9 +159,29 @@ export class JobOperations {
     const found = await this.#require(id);
     const fn = this.ctx.taskOf(found.record);
     const now = this.ctx.clock.now();
-    if (!this.runner.submit(found.record, found.store, fn, { scheduledRunTime: now, span: null }, 0)) {
+    const run = { scheduledRunTime: now, span: null };
+    const shared = sharedRuns(this.ctx.store(found.store));
+    if (shared === null) {
+      if (!this.runner.submit(found.record, found.store, fn, run, 0)) {
+        throw new MaxInstancesReachedError(id, found.record.maxInstances);
+      }
+      return;
+    }
+    // A shared store counts the job's runs in flight on every scheduler: record the run first.
+    const start = {
+      runId: newRunId(),
+      jobId: id,
+      node: this.ctx.identity,
+      scheduledRunTime: toIso(now),
+      maxInstances: found.record.maxInstances,
+    };
+    const { started } = await shared.commitJobs(this.ctx.identity, [], [start], toIso(now), this.ctx.leaseMs);
+    if (!started.includes(start.runId)) {
+      this.runner.atLimit(found.record, found.store, run);
       throw new MaxInstancesReachedError(id, found.record.maxInstances);
     }
+    this.ctx.runLeases.started(found.store, start.runId);
+    this.runner.submit(found.record, found.store, fn, run, 0, false, start.runId);
   }
 
   async #require(id: string): Promise<Located> {

@@ -108,6 +108,8 @@ export class Lifecycle {
         // Not waiting: forget the runs in flight, as a forced shutdown does, so none of them
         // goes on with a coalesce 'all' batch or holds an instance into the next start().
         else this.runner.abandon();
+        // Runs that ended are told to shared stores before the stores close.
+        await this.ctx.runLeases.settle();
         const graceful = wait && !this.#forced;
         const executors = [...this.ctx.executors.values()].map((executor) => executor.shutdown({ wait: graceful }));
         const stores = [...this.ctx.stores.values()].map(async (store) => store.shutdown?.());

@@ -18,19 +18,15 @@
 import type { ClockTimer } from '../clock/clock.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
-import { DueJobs } from './due-job.js';
-import type { Runner } from './runner.js';
+import { HandBack, release, type HandBackParts } from './hand-back.js';
+import { sharedRuns } from './shared-runs.js';
 
 /** Longest timer Node accepts (2^31-1 ms); anything above fires at once. */
 const MAX_TIMER = 2 ** 31 - 1;
-/** How long a due job stays leased to this scheduler while it is being processed. */
-export const LEASE_MS = 30_000;
-/** A pass hands back what it holds once its oldest lease is this old: a third of the lease. */
-const HAND_BACK_MS = LEASE_MS / 3;
 /** Most due jobs taken from a store in one call. */
 const BATCH = 1_000;
-/** Wait after a store error before trying again. */
-const RETRY_MS = 10_000;
+/** Waits after store errors before trying again: doubling from the first to the last. */
+const RETRY_MS = { first: 1_000, last: 30_000 };
 /** Work (jobs and trigger calls) after which a long pass lets the event loop run. */
 const YIELD_AFTER = 20_000;
 
@@ -51,15 +47,15 @@ export class SchedulingLoop {
   #passes = 0;
   /** Work done since the pass last yielded to the event loop. */
   #work = 0;
+  /** The wait before the next try after a failed pass (reset by a pass without errors). */
+  #retryMs = RETRY_MS.first;
   readonly #unreleased = new Map<string, Unreleased[]>();
-  readonly #jobs: DueJobs;
 
   constructor(
     private readonly ctx: SchedulerContext,
-    runner: Runner,
-  ) {
-    this.#jobs = new DueJobs(ctx, runner);
-  }
+    private readonly parts: HandBackParts,
+  ) {}
+
 
   /** Look at the stores now (after an add, a change or a resume). */
   wakeup(): void {
@@ -106,55 +102,66 @@ export class SchedulingLoop {
     } while (this.#again && this.ctx.state === 'running');
     const next = await this.#earliest();
     if (this.ctx.state !== 'running') return;
+    if (failed || next === undefined) {
+      // Back off while a store keeps failing, so a database that is down is not hammered.
+      this.#arm(this.#again ? 0 : this.#retryMs);
+      this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MS.last);
+      return;
+    }
+    this.#retryMs = RETRY_MS.first;
     if (this.#again) this.#arm(0);
-    else if (failed || next === undefined) this.#arm(RETRY_MS);
-    else this.#arm(next === null ? this.ctx.maxWaitMs : next - this.ctx.clock.now());
+    else this.#arm(Math.min(next === null ? this.ctx.maxWaitMs : next - this.ctx.clock.now(), this.#pollMs()));
+  }
+
+  /**
+   * The shortest `pollInterval` of the stores (`Infinity` when none has one): a store shared
+   * with schedulers that cannot notify this one is looked at that often, so their changes are
+   * seen in time.
+   */
+  #pollMs(): number {
+    let poll = Infinity;
+    for (const store of this.ctx.stores.values()) {
+      const seconds = store.pollInterval;
+      if (typeof seconds === 'number' && seconds > 0) poll = Math.min(poll, seconds * 1000);
+    }
+    return poll;
   }
 
   /** Processes every due job of one store; `false` if the store failed. */
   async #processStore(alias: string, store: JobStore, owner: string): Promise<boolean> {
-    // Releases wait until the jobs taken so far have had their runs submitted: the runs of one
-    // batch start while the next is acquired, and moving jobs to their next run time (the other
-    // half of the work per run) does not delay the runs of later batches. They are sent once the
-    // oldest of them has waited a third of the lease. Ages count from when a batch arrived, so
-    // a slow store call cannot keep a pass from ever processing anything.
-    const releases: JobRelease[] = [];
-    let oldestPending: number | null = null;
-    const flush = async (): Promise<void> => {
-      oldestPending = null;
-      while (releases.length > 0) {
-        const chunk = releases.slice(0, BATCH);
-        await this.#release(alias, store, owner, chunk);
-        releases.splice(0, chunk.length);
-      }
-    };
+    // With a plain store the releases wait until the jobs taken so far have had their runs
+    // submitted, and are sent once the oldest has waited a third of the lease (counted from when
+    // its batch arrived, so a slow store call cannot keep a pass from processing anything). A
+    // shared store gets each batch's releases and runs in one commit before the runs start.
+    const shared = sharedRuns(store);
+    const pending = new HandBack(this.ctx, this.parts, alias, store, shared, owner);
+    const leaseMs = this.ctx.leaseMs;
+    const handBackMs = leaseMs / 3;
     try {
       await this.#retryReleases(alias, store);
+      if (shared !== null) await this.ctx.runLeases.reap(alias, shared);
       let batch: JobRecord[];
       let handedBack = false;
       do {
         const now = this.ctx.clock.now();
         const nowDate = new Date(now);
-        batch = await store.acquireDueJobs(nowDate.toISOString(), owner, LEASE_MS, BATCH);
+        batch = await store.acquireDueJobs(nowDate.toISOString(), owner, leaseMs, BATCH);
         const arrived = this.ctx.clock.now();
         handedBack = false;
         for (let i = 0; i < batch.length; i++) {
           const record = batch[i] as JobRecord;
           const time = this.ctx.clock.now();
-          if (time - arrived >= HAND_BACK_MS || this.ctx.state !== 'running') {
+          if (time - arrived >= handBackMs || this.ctx.state !== 'running') {
             // This batch has taken too long (a slow listener, a slow machine), or the scheduler
             // stopped or paused meanwhile: hand back the rest of it untouched; the next
             // acquisition takes it again under a fresh lease.
-            for (const rest of batch.slice(i)) releases.push(untouched(rest));
+            for (const rest of batch.slice(i)) pending.untouched(rest, arrived);
             handedBack = true;
             break;
           }
-          if (oldestPending !== null && time - oldestPending >= HAND_BACK_MS) await flush();
-          const { release, work } = this.#jobs.process(record, alias, now, nowDate, now + LEASE_MS);
-          if (release !== null) {
-            releases.push(release);
-            oldestPending ??= arrived;
-          }
+          if (pending.age(time) >= handBackMs) await pending.flush();
+          const { release, work, start } = this.parts.jobs.process(record, alias, now, nowDate, now + leaseMs, shared !== null);
+          pending.add(release, start, arrived);
           this.#work += work;
           if (this.#work >= YIELD_AFTER) {
             // A long catch-up must not block the process: let timers and I/O run.
@@ -162,39 +169,22 @@ export class SchedulingLoop {
             await yieldToEventLoop();
           }
         }
-        if (handedBack || (oldestPending !== null && this.ctx.clock.now() - oldestPending >= HAND_BACK_MS)) await flush();
+        if (shared !== null || handedBack || pending.age(this.ctx.clock.now()) >= handBackMs) await pending.flush();
       } while ((handedBack || batch.length === BATCH) && this.ctx.state === 'running');
-      await flush();
+      await pending.flush();
       return true;
     } catch (error) {
       this.ctx.log('error', `job store ${JSON.stringify(alias)} failed; retrying`, error);
       this.ctx.emit('store:error', { alias, error });
-      // Jobs whose runs were submitted are handed back even though a later call failed: left to
-      // their leases' expiry, another scheduler could take them and run their slots again. What
-      // the store does not take now is retried first thing next time.
-      await flush().catch(() => this.#keepUnreleased(alias, owner, releases));
+      this.#keepUnreleased(alias, owner, await pending.failed());
       return false;
-    }
-  }
-
-  /** Hands jobs back to their store and reports the ones that ended. */
-  async #release(alias: string, store: JobStore, owner: string, releases: JobRelease[]): Promise<void> {
-    const removed = await store.releaseJobs(owner, releases);
-    if (!Array.isArray(removed)) {
-      // A store written against an older contract: it still works, but finished jobs are not reported.
-      this.ctx.log('warn', `job store ${JSON.stringify(alias)}: releaseJobs() must return the ids it removed`);
-      return;
-    }
-    for (const id of removed) {
-      this.ctx.inlineTasks.delete(id);
-      this.ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });
     }
   }
 
   #keepUnreleased(alias: string, owner: string, releases: JobRelease[]): void {
     if (releases.length === 0) return;
     const kept = this.#unreleased.get(alias) ?? [];
-    kept.push({ owner, releases: [...releases] });
+    kept.push({ owner, releases });
     this.#unreleased.set(alias, kept);
   }
 
@@ -203,7 +193,7 @@ export class SchedulingLoop {
     const kept = this.#unreleased.get(alias);
     while (kept !== undefined && kept.length > 0) {
       const { owner, releases } = kept[0] as Unreleased;
-      await this.#release(alias, store, owner, releases);
+      await release(this.ctx, alias, store, owner, releases);
       kept.shift();
     }
     this.#unreleased.delete(alias);
@@ -226,10 +216,4 @@ export class SchedulingLoop {
     }
     return earliest;
   }
-}
-
-/** Hands a job back as it was acquired: it is due again at once, under a new lease. */
-function untouched(record: JobRecord): JobRelease {
-  const at = record.nextRunTime as string;
-  return { id: record.id, acquiredRunTime: at, nextRunTime: at };
 }

@@ -15,7 +15,7 @@ import type { PlannedRun } from './plan.js';
 export type RunEventName = 'job:submitted' | 'job:missed' | 'job:max-instances';
 
 type AnyRunEvent = RunEventName | 'job:executed' | 'job:error';
-type RunFields = 'jobId' | 'store' | 'scheduledRunTime' | 'scheduledRunTimes' | 'slotCount';
+type RunFields = 'jobId' | 'store' | 'scheduledRunTime' | 'scheduledRunTimes' | 'slotCount' | 'node';
 
 const date = (ms: number): Date => new Date(ms);
 
@@ -40,6 +40,7 @@ export function reportRun<K extends AnyRunEvent>(
     scheduledRunTime: date(run.scheduledRunTime),
     scheduledRunTimes,
     slotCount: span === null ? 1 : span.count,
+    node: ctx.identity,
     ...extra,
   };
   ctx.emit(name, fields as unknown as EventFields<K>);

@@ -67,10 +67,19 @@ export class Runner {
    * Submits one run of a job after `delayMs` of jitter. With the job at `maxInstances`, skips it,
    * emits `job:max-instances` and returns `false`. With `recheck`, a run that waited for its
    * jitter reads the job again first and is dropped if it was removed, paused or given a new
-   * trigger meanwhile.
+   * trigger meanwhile. `runId`: the run is recorded in a shared store, which already checked
+   * `maxInstances` across schedulers; it is ended there when it ends here.
    */
-  submit(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun, delayMs: number, recheck = false): boolean {
-    return this.#start(record, store, run, () =>
+  submit(
+    record: JobRecord,
+    store: string,
+    fn: TaskFunction,
+    run: PlannedRun,
+    delayMs: number,
+    recheck = false,
+    runId: string | null = null,
+  ): boolean {
+    return this.#start(record, store, run, runId, () =>
       // The common case (no jitter) goes straight to the executor: one promise per run instead
       // of an async batch and its handlers, which at thousands of runs a second matters.
       delayMs === 0 ? this.#runOne(record, store, fn, run) : this.#runDelayed({ record, fn }, store, run, delayMs, recheck),
@@ -91,9 +100,17 @@ export class Runner {
     series: SlotSpan,
     delayMs: number,
     recheck: boolean,
+    runId: string | null = null,
   ): boolean {
     const run: PlannedRun = { scheduledRunTime: series.first, span: series };
-    return this.#start(record, store, run, () => this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck));
+    return this.#start(record, store, run, runId, () =>
+      this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck),
+    );
+  }
+
+  /** Reports a run a shared store refused because its job had `maxInstances` runs in flight. */
+  atLimit(record: JobRecord, store: string, run: PlannedRun): void {
+    this.#emit('job:max-instances', record, store, run);
   }
 
   /** Cancels every run still waiting for its jitter delay. */
@@ -121,6 +138,7 @@ export class Runner {
    * settles does not hold its job's instance into the next `start()`.
    */
   abandon(): void {
+    this.ctx.runLeases.abandonAll();
     this.#generation.abandoned = true;
     this.#generation = newGeneration();
     const release = this.#abandon;
@@ -128,12 +146,15 @@ export class Runner {
     release?.();
   }
 
-  /** Counts one instance of the job around `body`, or skips it at `maxInstances`. */
-  #start(record: JobRecord, store: string, run: PlannedRun, body: () => Promise<void>): boolean {
+  /**
+   * Counts one instance of the job around `body`, or skips it at `maxInstances` (counted here,
+   * unless a shared store counted it across schedulers: `runId`).
+   */
+  #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null, body: () => Promise<void>): boolean {
     const generation = this.#generation;
     const { instances, batches } = generation;
     const running = instances.get(record.id) ?? 0;
-    if (running >= record.maxInstances) {
+    if (runId === null && running >= record.maxInstances) {
       this.#emit('job:max-instances', record, store, run);
       return false;
     }
@@ -145,6 +166,7 @@ export class Runner {
       if (left > 0) instances.set(record.id, left);
       else instances.delete(record.id);
       batches.delete(batch);
+      if (runId !== null) this.ctx.runLeases.ended(store, runId);
     };
     batch.then(done, (error: unknown) => {
       this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);

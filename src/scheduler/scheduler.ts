@@ -27,6 +27,7 @@ import { SchedulingLoop } from './loop.js';
 import { checkSchedulerOptions, silentLogger, type SchedulerOptions } from './options.js';
 import { checkClock, checkExecutor, checkLogger, checkStore, checkTask } from './parts.js';
 import { Runner } from './runner.js';
+import { DueJobs } from './due-job.js';
 import { Lifecycle } from './lifecycle.js';
 import { claimAlias } from './aliases.js';
 
@@ -57,11 +58,11 @@ export class Scheduler {
    * @throws InvalidArgumentError for an unknown option or a bad value
    */
   constructor(options: SchedulerOptions = {}) {
-    const { given, timezone, maxWaitMs, jobDefaults } = checkSchedulerOptions(options);
+    const { given, timezone, maxWaitMs, leaseMs, jobDefaults } = checkSchedulerOptions(options);
     const identity = given.identity ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const clock = given.clock === undefined ? new SystemClock() : checkClock(given.clock);
     const logger = given.logger === undefined ? silentLogger : checkLogger(given.logger);
-    this.#ctx = new SchedulerContext(this, clock, logger, timezone, identity, maxWaitMs, jobDefaults);
+    this.#ctx = new SchedulerContext(this, clock, logger, timezone, identity, maxWaitMs, leaseMs, jobDefaults);
     for (const [alias, store] of Object.entries(given.stores ?? {})) {
       this.#ctx.stores.set(alias, checkStore(store, `options.stores.${alias}`));
     }
@@ -72,7 +73,7 @@ export class Scheduler {
     if (!this.#ctx.executors.has('default')) this.#ctx.executors.set('default', new PromiseExecutor());
     for (const [name, fn] of Object.entries(given.tasks ?? {})) this.registerTask(name, fn);
     this.#runner = new Runner(this.#ctx);
-    this.#loop = new SchedulingLoop(this.#ctx, this.#runner);
+    this.#loop = new SchedulingLoop(this.#ctx, { runner: this.#runner, jobs: new DueJobs(this.#ctx, this.#runner) });
     this.#ctx.wakeup = () => this.#loop.wakeup();
     this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#lifecycle.settled());
     this.#lifecycle = new Lifecycle(this.#ctx, this.#runner, this.#loop, this.#jobs);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SchedulerRouterOptions } from '../../src/express/index.js';
 import { setup, VERSIONS, type Setup } from './harness.js';
+import { SCHEDULER_EVENT_NAMES } from '../../src/index.js';
 
 interface SseMessage {
   event: string;
@@ -170,7 +171,7 @@ describe.each(VERSIONS)('GET /events on $name', (version) => {
       await clients[0]!.until((x) => x.comments.includes(': ping'));
       for (const client of clients) client.close();
       await vi.waitFor(() => expect(active).toBe(baseline), { timeout: 5_000, interval: 5 });
-      expect(perStream).toBe(19); // one shared subscription per event name, not one per client
+      expect(perStream).toBe(SCHEDULER_EVENT_NAMES.length); // one shared subscription per event name, not one per client
     }
     const heartbeats = intervals.mock.results.map((result) => result.value as NodeJS.Timeout);
     expect(heartbeats).toHaveLength(5);

@@ -125,7 +125,7 @@ describe('robustness of the loop and the runner', () => {
     const runs = await manyJobs(scheduler, 1_500);
     const events = recordEvents(scheduler);
     await scheduler.start();
-    // Past the failed pass, its retry 10 s later, and the 30 s leases of the first batch.
+    // Past the failed pass, its retry 1 s later, and the 10 s leases of the first batch.
     await clock.advance(45 * S);
     expect(ofType(events, 'store:error')).toHaveLength(1);
     const counts = new Map<string, number>();
@@ -138,7 +138,8 @@ describe('robustness of the loop and the runner', () => {
     const store = new MemoryJobStore();
     const acquire = store.acquireDueJobs.bind(store);
     const release = store.releaseJobs.bind(store);
-    const { clock, scheduler } = makeScheduler({ stores: { default: store } });
+    // A 30 s lease: each store call (11 s) takes a third of it, not more than the whole.
+    const { clock, scheduler } = makeScheduler({ stores: { default: store }, leaseTime: 30 });
     const log: string[] = [];
     store.acquireDueJobs = async (...args) => {
       const due = await acquire(...args);

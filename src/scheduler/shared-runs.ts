@@ -1,0 +1,145 @@
+/**
+ * The runs this scheduler has in flight in stores shared with other schedulers: it extends their
+ * leases while they run, ends them when they end, and finds the runs other schedulers left
+ * behind when they died.
+ *
+ * @internal
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClockTimer } from '../clock/clock.js';
+import type { JobStore } from '../stores/job-store.js';
+import type { SharedJobStore } from '../stores/runs.js';
+import type { SchedulerContext } from './context.js';
+
+/** The store behind `store` if it keeps runs in flight for several schedulers, else `null`. */
+export function sharedRuns(store: JobStore | undefined): SharedJobStore | null {
+  const candidate = store as Partial<SharedJobStore> | undefined;
+  return candidate !== undefined &&
+    typeof candidate.commitJobs === 'function' &&
+    typeof candidate.extendRuns === 'function' &&
+    typeof candidate.finishRuns === 'function' &&
+    typeof candidate.reapRuns === 'function'
+    ? (candidate as SharedJobStore)
+    : null;
+}
+
+/** A new run id. */
+export const newRunId = (): string => randomUUID();
+
+/** Runs in flight in shared stores, by store alias. */
+export class RunLeases {
+  /** Run ids in flight, by store alias. */
+  readonly #live = new Map<string, Set<string>>();
+  /** Ended runs not yet told to their store, by store alias. */
+  readonly #ended = new Map<string, string[]>();
+  /** The finishRuns call in progress, by store alias: at most one per store. */
+  readonly #finishing = new Map<string, Promise<void>>();
+  /** When each store was last asked for abandoned runs. */
+  readonly #reapedAt = new Map<string, number>();
+  #timer: ClockTimer | null = null;
+
+  constructor(private readonly ctx: SchedulerContext) {}
+
+  /** A run recorded in `alias` has started here: its lease is extended until it ends. */
+  started(alias: string, runId: string): void {
+    let live = this.#live.get(alias);
+    if (live === undefined) this.#live.set(alias, (live = new Set()));
+    live.add(runId);
+    this.#arm();
+  }
+
+  /** A run has ended (however): the store forgets it (ends are sent in batches, one call at a time). */
+  ended(alias: string, runId: string): void {
+    const live = this.#live.get(alias);
+    if (live === undefined || !live.delete(runId)) return;
+    if (live.size === 0) this.#live.delete(alias);
+    const ended = this.#ended.get(alias) ?? [];
+    ended.push(runId);
+    this.#ended.set(alias, ended);
+    this.#finish(alias);
+  }
+
+  /** A forced shutdown: every run still in flight here counts as ended. */
+  abandonAll(): void {
+    for (const [alias, live] of [...this.#live]) for (const runId of [...live]) this.ended(alias, runId);
+  }
+
+  /** Resolves once every ended run has been told to its store (before the stores shut down). */
+  async settle(): Promise<void> {
+    while (this.#finishing.size > 0) await Promise.allSettled([...this.#finishing.values()]);
+    if (this.#live.size === 0) this.#disarm();
+  }
+
+  /**
+   * Reports the runs of `alias` whose scheduler stopped extending them, at most once per half a
+   * lease (they are found within a lease and a half of their scheduler's death).
+   */
+  async reap(alias: string, store: SharedJobStore): Promise<void> {
+    const now = this.ctx.clock.now();
+    const last = this.#reapedAt.get(alias);
+    if (last !== undefined && now - last < this.ctx.leaseMs / 2) return;
+    this.#reapedAt.set(alias, now);
+    for (const run of await store.reapRuns(new Date(now).toISOString())) {
+      this.ctx.log('warn', `run ${run.runId} of job ${JSON.stringify(run.jobId)} on ${run.node} was abandoned`);
+      this.ctx.emit('job:abandoned', {
+        jobId: run.jobId,
+        store: alias,
+        scheduledRunTime: new Date(run.scheduledRunTime),
+        node: run.node,
+        runId: run.runId,
+      });
+    }
+  }
+
+  #finish(alias: string): void {
+    if (this.#finishing.has(alias)) return; // the call in progress sends the rest when it is done
+    const ids = this.#ended.get(alias);
+    const store = sharedRuns(this.ctx.stores.get(alias));
+    this.#ended.delete(alias);
+    if (ids === undefined || store === null) return;
+    const call = store
+      .finishRuns(ids)
+      .catch((error: unknown) => {
+        // Not fatal: an unfinished run stops counting once its lease expires, and is then reported.
+        this.ctx.log('error', `job store ${JSON.stringify(alias)}: ending ${ids.length} run(s) failed`, error);
+        this.ctx.emit('store:error', { alias, error });
+      })
+      .finally(() => {
+        this.#finishing.delete(alias);
+        if (this.#ended.has(alias)) this.#finish(alias);
+      });
+    this.#finishing.set(alias, call);
+  }
+
+  /** Extends the leases of the runs in flight every third of a lease, while there are any. */
+  #arm(): void {
+    if (this.#timer !== null) return;
+    this.#timer = this.ctx.clock.setTimeout(() => {
+      this.#timer = null;
+      void this.#extend();
+    }, this.ctx.leaseMs / 3);
+  }
+
+  #disarm(): void {
+    if (this.#timer !== null) this.ctx.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  async #extend(): Promise<void> {
+    const now = new Date(this.ctx.clock.now()).toISOString();
+    await Promise.all(
+      [...this.#live].map(async ([alias, live]) => {
+        const store = sharedRuns(this.ctx.stores.get(alias));
+        if (store === null) return;
+        try {
+          await store.extendRuns(this.ctx.identity, [...live], now, this.ctx.leaseMs);
+        } catch (error) {
+          this.ctx.log('error', `job store ${JSON.stringify(alias)}: extending the leases of runs in flight failed`, error);
+          this.ctx.emit('store:error', { alias, error });
+        }
+      }),
+    );
+    if (this.#live.size > 0) this.#arm();
+  }
+}
