@@ -9,6 +9,9 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'express/index': 'src/express/index.ts',
+    'stores/sqlite': 'src/stores/sqlite.ts',
+    'stores/postgres': 'src/stores/postgres.ts',
+    'stores/mysql': 'src/stores/mysql.ts',
   },
   // valibot validates request bodies in timetable/express: bundled, so users need not install it
   // (none of its types are public).

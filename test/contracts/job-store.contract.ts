@@ -2,12 +2,20 @@
  * The shared behaviour suite of {@link JobStore}. Every store runs it:
  *
  * ```ts
- * jobStoreContract('SqliteJobStore', async () => ({ store: new SqliteJobStore(':memory:') }));
+ * jobStoreContract('SqliteJobStore', async () => {
+ *   const path = freshFile();
+ *   return { store: new SqliteJobStore({ path }), open: () => new SqliteJobStore({ path }) };
+ * });
  * ```
  *
  * `setup` runs before each test (the suite then calls `store.start`), `shutdown` and `teardown`
  * after it. Times are fixed ISO strings, never the wall clock. Errors are matched by `code`,
  * because a store may come from another bundle of the library.
+ *
+ * A store declared `persistent` (its fixture has `open()`: another instance on the same database)
+ * also runs the persistence and two-instance part (`job-store.shared.ts`); one declared
+ * `sharedRuns` also runs the shared-runs part (`shared-runs.contract.ts`). A store declared so
+ * that lacks the part fails those tests.
  *
  * @module
  */
@@ -15,13 +23,33 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobRecord, JobStore, JobStoreContext } from '../../src/stores/job-store.js';
 import { SystemClock } from '../../src/clock/clock.js';
 import { checkAgainstModel } from './job-store.model.js';
+import { sharedStoreContract } from './job-store.shared.js';
+import { sharedRunsContract } from './shared-runs.contract.js';
 
 /** What a contract `setup` returns: a fresh, empty store and how to dispose of it. */
 export interface JobStoreFixture {
   /** The store under test; the suite starts and shuts it down. */
   store: JobStore;
+  /**
+   * A persistent store's other instance on the same database (tables, file), not started: the
+   * suite starts and shuts down what it opens. Absent for stores that live in one process.
+   */
+  open?: () => JobStore | Promise<JobStore>;
   /** Frees what `setup` created (files, connections, keys). */
   teardown?: () => Promise<void>;
+}
+
+/** How much of the suite a store runs. */
+export interface ContractOptions {
+  /**
+   * Operation sequences of the model-based tests (default 200). A store behind a network
+   * round trip per call runs fewer, so the suite stays within its time.
+   */
+  modelRuns?: number;
+  /** The store keeps its jobs across instances: run the persistence and two-instance part. */
+  persistent?: boolean;
+  /** The store implements {@link SharedRuns}: run the shared-runs part. */
+  sharedRuns?: boolean;
 }
 
 /** The context a store gets at `start()` in the suite: the system clock, no scheduler to wake. */
@@ -70,7 +98,10 @@ const ms = (iso: string | null): number | null => (iso === null ? null : Date.pa
 const ids = (records: JobRecord[]): string[] => records.map((record) => record.id);
 
 /** Declares the contract suite for one store. */
-export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixture>): void {
+export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixture>, options: ContractOptions = {}): void {
+  const modelRuns = options.modelRuns ?? 200;
+  if (options.persistent === true) sharedStoreContract(name, setup);
+  if (options.sharedRuns === true) sharedRunsContract(name, setup, modelRuns);
   describe(`JobStore contract: ${name}`, () => {
     let store: JobStore;
     let teardown: (() => Promise<void>) | undefined;
@@ -391,7 +422,7 @@ export function jobStoreContract(name: string, setup: () => Promise<JobStoreFixt
     });
 
     it('agrees with a simple model on random operation sequences', async () => {
-      await checkAgainstModel(store);
-    });
+      await checkAgainstModel(store, modelRuns);
+    }, 30_000 + modelRuns * 150);
   });
 }

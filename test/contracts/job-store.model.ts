@@ -9,14 +9,14 @@ import { expect } from 'vitest';
 import type { JobRecord, JobRelease, JobStore } from '../../src/stores/job-store.js';
 import { makeRecord } from './job-store.contract.js';
 
-const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+export const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
 
 /** Seconds after 2026-01-01T00:00:00Z as an ISO string (small range, so times collide). */
-const iso = (seconds: number): string =>
+export const iso = (seconds: number): string =>
   new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 
-type Op =
+export type Op =
   | { kind: 'add' | 'update'; id: string; at: number | null; stale: boolean; retrigger: boolean }
   | { kind: 'remove'; id: string }
   | { kind: 'removeAll' }
@@ -28,7 +28,7 @@ type Op =
  * releases hit a lease; otherwise `id` is any id. A dishonest release gives a wrong
  * `acquiredRunTime`, as if the job had changed since.
  */
-interface ReleaseItem {
+export interface ReleaseItem {
   id: string;
   pick: number | null;
   honest: boolean;
@@ -36,10 +36,10 @@ interface ReleaseItem {
   pause: boolean;
 }
 
-const idArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
-const ownerArb = fc.constantFrom('A', 'B');
-const timeArb = fc.option(fc.integer({ min: 0, max: 30 }), { nil: null, freq: 4 });
-const opArb: fc.Arbitrary<Op> = fc.oneof(
+export const idArb = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+export const ownerArb = fc.constantFrom('A', 'B');
+export const timeArb = fc.option(fc.integer({ min: 0, max: 30 }), { nil: null, freq: 4 });
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('add' as const),
@@ -92,7 +92,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-interface ModelJob {
+export interface ModelJob {
   record: JobRecord;
   lease?: { owner: string; until: number; acquiredRunTime: string; acquiredTrigger: string };
 }
@@ -102,7 +102,7 @@ const triggerSpec = (other: boolean): JobRecord['trigger'] =>
   other ? { type: 'interval', seconds: 5, startDate: iso(0) } : { type: 'date', runDate: '2026-01-01T00:00:00.000Z' };
 
 /** The model's order: by instant, then id; paused last. */
-function byRunTime(a: JobRecord, b: JobRecord): number {
+export function byRunTime(a: JobRecord, b: JobRecord): number {
   const [ta, tb] = [ms(a.nextRunTime) ?? Infinity, ms(b.nextRunTime) ?? Infinity];
   return ta !== tb ? ta - tb : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -116,7 +116,7 @@ async function errorCode(promise: Promise<unknown>): Promise<string | undefined>
   }
 }
 
-function modelNextRunTime(jobs: Map<string, ModelJob>): number | null {
+export function modelNextRunTime(jobs: Map<string, ModelJob>): number | null {
   let best: number | null = null;
   for (const { record, lease } of jobs.values()) {
     const at = ms(record.nextRunTime);
@@ -127,7 +127,7 @@ function modelNextRunTime(jobs: Map<string, ModelJob>): number | null {
   return best;
 }
 
-async function runOp(
+export async function runOp(
   store: JobStore,
   jobs: Map<string, ModelJob>,
   op: Op,
@@ -207,42 +207,63 @@ async function runOp(
       return;
     }
     case 'release': {
-      const held = [...jobs.values()].filter((entry) => entry.lease?.owner === op.owner);
-      const releases: JobRelease[] = op.items.map((item) => {
-        const id =
-          item.pick === null || held.length === 0
-            ? item.id
-            : (held[item.pick % held.length] as ModelJob).record.id;
-        const lease = jobs.get(id)?.lease;
-        const acquiredRunTime = item.honest && lease ? lease.acquiredRunTime : iso(item.at ?? 0);
-        const nextRunTime = item.at === null ? null : iso(item.at);
-        return nextRunTime === null && item.pause
-          ? { id, acquiredRunTime, nextRunTime, pause: true }
-          : { id, acquiredRunTime, nextRunTime };
-      });
-      for (const release of releases) {
-        const entry = jobs.get(release.id);
-        if (entry?.lease?.owner !== op.owner) continue;
-        const { acquiredTrigger } = entry.lease;
-        delete entry.lease;
-        if (entry.record.nextRunTime !== release.acquiredRunTime) continue;
-        if (JSON.stringify(entry.record.trigger) !== acquiredTrigger) continue;
-        if (release.nextRunTime === null && release.pause === true)
-          entry.record = { ...entry.record, nextRunTime: null, version: entry.record.version + 1 };
-        else if (release.nextRunTime === null) jobs.delete(release.id);
-        else
-          entry.record = {
-            ...entry.record,
-            nextRunTime: release.nextRunTime,
-            version: entry.record.version + 1,
-          };
-      }
-      await store.releaseJobs(op.owner, releases);
+      const releases = buildReleases(jobs, op.owner, op.items);
+      const { removed } = applyReleases(jobs, op.owner, releases);
+      expect(await store.releaseJobs(op.owner, releases)).toStrictEqual(removed);
     }
   }
 }
 
-export async function checkAgainstModel(store: JobStore): Promise<void> {
+/** The releases of a random op: most hit a job the owner holds (see {@link ReleaseItem}). */
+export function buildReleases(jobs: Map<string, ModelJob>, owner: string, items: ReleaseItem[]): JobRelease[] {
+  const held = [...jobs.values()].filter((entry) => entry.lease?.owner === owner);
+  return items.map((item) => {
+    const id =
+      item.pick === null || held.length === 0
+        ? item.id
+        : (held[item.pick % held.length] as ModelJob).record.id;
+    const lease = jobs.get(id)?.lease;
+    const acquiredRunTime = item.honest && lease ? lease.acquiredRunTime : iso(item.at ?? 0);
+    const nextRunTime = item.at === null ? null : iso(item.at);
+    return nextRunTime === null && item.pause
+      ? { id, acquiredRunTime, nextRunTime, pause: true }
+      : { id, acquiredRunTime, nextRunTime };
+  });
+}
+
+/** Applies releases to the model: the ids whose release was applied, and those removed. */
+export function applyReleases(
+  jobs: Map<string, ModelJob>,
+  owner: string,
+  releases: JobRelease[],
+): { applied: Set<string>; removed: string[] } {
+  const applied = new Set<string>();
+  const removed: string[] = [];
+  for (const release of releases) {
+    const entry = jobs.get(release.id);
+    if (entry?.lease?.owner !== owner) continue;
+    const { acquiredTrigger } = entry.lease;
+    delete entry.lease;
+    if (entry.record.nextRunTime !== release.acquiredRunTime) continue;
+    if (JSON.stringify(entry.record.trigger) !== acquiredTrigger) continue;
+    applied.add(release.id);
+    if (release.nextRunTime === null && release.pause === true)
+      entry.record = { ...entry.record, nextRunTime: null, version: entry.record.version + 1 };
+    else if (release.nextRunTime === null) {
+      jobs.delete(release.id);
+      removed.push(release.id);
+    } else
+      entry.record = {
+        ...entry.record,
+        nextRunTime: release.nextRunTime,
+        version: entry.record.version + 1,
+      };
+  }
+  return { applied, removed };
+}
+
+/** Runs `runs` random operation sequences against `store` and the model. */
+export async function checkAgainstModel(store: JobStore, runs = 200): Promise<void> {
   await fc.assert(
     fc.asyncProperty(
       fc.array(opArb, { minLength: 10, maxLength: 60, size: 'max' }),
@@ -257,6 +278,6 @@ export async function checkAgainstModel(store: JobStore): Promise<void> {
         }
       },
     ),
-    { numRuns: 200 },
+    { numRuns: runs },
   );
 }

@@ -10,7 +10,10 @@
  *   3. From that consumer: a plain ESM file and a plain CJS file use the library at run time
  *      (Scheduler + VirtualClock + an interval job, errors are SchedulerErrors with a `code`,
  *      `timetable/package.json` resolves; `timetable/express` mounted in a real Express app,
- *      from both builds and with core from both builds, answering the error codes core throws);
+ *      from both builds and with core from both builds, answering the error codes core throws;
+ *      `timetable/stores/sqlite`, `/postgres` and `/mysql` with the drivers linked from the repo:
+ *      the SQLite store keeps a job, the server stores fail to start on a closed port, and every
+ *      error is an instance of the SchedulerError classes of the core build loaded beside them);
  *      a TypeScript file is type-checked with the repo's tsc
  *      under moduleResolution node16 (as ESM and as CJS), bundler and node10.
  *   4. publint (strict: warnings fail) and @arethetypeswrong/cli on the same tarball.
@@ -215,6 +218,53 @@ async function checkExpress(express, core, web, label) {
 }
 `;
 
+
+/**
+ * Shared by the ESM and CJS consumers: the three SQL stores of `timetable/stores/*`, from one
+ * build, with core from `core`. The SQLite store runs for real (in memory); the server stores are
+ * built and started against a port where nothing listens. Errors they throw must be instances of
+ * the SchedulerError classes of the core build the consumer loaded (the stores import core by
+ * the package's own name), and never contain the password.
+ */
+const storesBody = String.raw`
+async function checkStores(core, stores, label) {
+  const assert = require_assert();
+  const { SqliteJobStore, PostgresJobStore, MysqlJobStore } = stores;
+  for (const [name, value] of Object.entries({ SqliteJobStore, PostgresJobStore, MysqlJobStore })) {
+    assert.equal(typeof value, 'function', label + ': ' + name + ' is exported');
+  }
+  const context = { alias: 'default', identity: 'pkg', clock: new core.SystemClock(), wakeup() {}, log() {} };
+  const sqlite = new SqliteJobStore({ path: ':memory:' });
+  await sqlite.start(context);
+  const record = { id: 'a', name: 'a', task: 't', inlineTask: false, args: ['ä'], trigger: { type: 'date', runDate: '2026-01-01T00:00:00.000Z' }, executor: 'default', misfireGraceTime: null, coalesce: 'latest', maxInstances: 1, jitter: null, timeout: null, nextRunTime: '2026-01-01T00:00:00.000Z', metadata: {}, version: 1 };
+  await sqlite.addJob(record);
+  assert.deepEqual(await sqlite.getJob('a'), record, label + ': the SQLite store gives the record back');
+  const conflict = await sqlite.addJob(record).then(() => null, (e) => e);
+  assert.ok(conflict instanceof core.ConflictingIdError, label + ': a ConflictingIdError of this core, got ' + conflict);
+  assert.ok(conflict instanceof core.SchedulerError, label + ': a SchedulerError of this core');
+  await sqlite.shutdown();
+  const scheduler = new core.Scheduler({ stores: { default: new SqliteJobStore({ path: ':memory:' }) }, tasks: { t() {} } });
+  await scheduler.start();
+  await scheduler.addJob('t', { type: 'interval', seconds: 30 }, { id: 'x' });
+  assert.equal((await scheduler.getJobs()).length, 1, label + ': a scheduler runs on the SQLite store');
+  await scheduler.shutdown();
+  for (const store of [
+    new PostgresJobStore({ connectionString: 'postgres://u:pkg-S3CRET@127.0.0.1:1/pkgdb' }),
+    new MysqlJobStore({ uri: 'mysql://u:pkg-S3CRET@127.0.0.1:1/pkgdb' }),
+  ]) {
+    const down = await store.start(context).then(() => null, (e) => e);
+    assert.ok(down instanceof core.StoreError, label + ': an unreachable server is a StoreError of this core, got ' + down);
+    assert.equal(down.code, 'ERR_STORE');
+    assert.match(down.message, /127\.0\.0\.1:1.*pkgdb/);
+    assert.ok(!down.message.includes('pkg-S3CRET'), label + ': no password in ' + down.message);
+    await store.shutdown();
+  }
+  const invalid = (() => { try { new MysqlJobStore({ uri: 'mysql://x' }, { tablePrefix: 'no way' }); } catch (e) { return e; } })();
+  assert.ok(invalid instanceof core.InvalidArgumentError, label + ': a bad option is an InvalidArgumentError of this core');
+  assert.equal(invalid.field, 'options.tablePrefix');
+}
+`;
+
 const esmConsumer = `// A plain ESM consumer of the installed tarball.
 import { createRequire } from 'node:module';
 import * as lib from 'timetable';
@@ -238,6 +288,17 @@ const web = await import('timetable/express');
 assert.match(fileOf(import.meta.resolve('timetable/express')), /dist[\\/]express[\\/]index\.js$/);
 await checkExpress(express, lib, web, 'ESM router, ESM core');
 await checkExpress(express, lib, createRequire(import.meta.url)('timetable/express'), 'CJS router, ESM core');
+${storesBody}
+const storeModules = {
+  ...(await import('timetable/stores/sqlite')),
+  ...(await import('timetable/stores/postgres')),
+  ...(await import('timetable/stores/mysql')),
+};
+for (const name of ['sqlite', 'postgres', 'mysql']) {
+  const file = fileOf(import.meta.resolve('timetable/stores/' + name)).replace(/\\\\/g, '/');
+  assert.ok(file.endsWith('/dist/stores/' + name + '.js'), 'import resolves to the ESM build of the store: ' + file);
+}
+await checkStores(lib, storeModules, 'ESM stores, ESM core');
 const { default: manifest } = await import('timetable/package.json', { with: { type: 'json' } });
 assert.equal(manifest.name, 'timetable');
 assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
@@ -263,10 +324,17 @@ assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
 ${expressBody}
 const web = require('timetable/express');
 assert.match(require.resolve('timetable/express'), /dist[\\/]express[\\/]index\.cjs$/);
+${storesBody}
+const storeModules = { ...require('timetable/stores/sqlite'), ...require('timetable/stores/postgres'), ...require('timetable/stores/mysql') };
+for (const name of ['sqlite', 'postgres', 'mysql']) {
+  const file = require.resolve('timetable/stores/' + name).replace(/\\\\/g, '/');
+  assert.ok(file.endsWith('/dist/stores/' + name + '.cjs'), 'require resolves to the CJS build of the store: ' + file);
+}
 check(lib, testing, entry)
   .then(async (runs) => {
     await checkExpress(require('express'), lib, web, 'CJS router, CJS core');
     await checkExpress(require('express'), await import('timetable'), web, 'CJS router, ESM core');
+    await checkStores(lib, storeModules, 'CJS stores, CJS core');
     return runs;
   })
   .then(
@@ -304,8 +372,23 @@ import {
   type SchedulerRouter,
   type SchedulerRouterOptions,
 } from 'timetable/express';
+import { SqliteJobStore, type SqliteJobStoreOptions } from 'timetable/stores/sqlite';
+import { PostgresJobStore, type PostgresConnection } from 'timetable/stores/postgres';
+import { MysqlJobStore, type MysqlJobStoreOptions } from 'timetable/stores/mysql';
+import type { JobStore, SharedJobStore } from 'timetable';
 
 const clock = new VirtualClock('2026-01-01T00:00:00Z');
+const sqliteOptions: SqliteJobStoreOptions = { tablePrefix: 'app_', pollInterval: 2 };
+const sqliteStore: SharedJobStore = new SqliteJobStore({ path: 'jobs.db' }, sqliteOptions);
+const pgConnection: PostgresConnection = { connectionString: 'postgres://localhost/app' };
+const pgStore: JobStore = new PostgresJobStore(pgConnection, { schema: 'jobs' });
+const mysqlOptions: MysqlJobStoreOptions = { pollInterval: 0.5 };
+const mysqlStore: SharedJobStore = new MysqlJobStore({ uri: 'mysql://localhost/app' }, mysqlOptions);
+// @ts-expect-error: PostgreSQL pushes changes, it has no pollInterval option
+new PostgresJobStore(pgConnection, { pollInterval: 1 });
+// @ts-expect-error: one of { path } or { database }
+new SqliteJobStore({});
+export const persistentStores = new Scheduler({ stores: { a: sqliteStore, b: pgStore, c: mysqlStore } });
 const options: SchedulerOptions = { clock, timezone: 'Europe/Berlin' };
 const s: Scheduler = new Scheduler(options);
 const unsubscribe: () => void = s.on('job:executed', (e) => e.durationMs.toFixed());
@@ -473,8 +556,8 @@ async function checks(tmp) {
   // 4. The independent checks, in parallel; reported in a fixed order.
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const jobs = [
-    ['ESM consumer: import timetable, timetable/testing, timetable/express (and the CJS router), timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
-    ['CJS consumer: require timetable, timetable/testing, timetable/express (with ESM core too), timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
+    ['ESM consumer: import timetable, timetable/testing, timetable/express (and the CJS router), timetable/stores/*, timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
+    ['CJS consumer: require timetable, timetable/testing, timetable/express (with ESM core too), timetable/stores/*, timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
     ...tsModes.map((mode) => [
       `TypeScript consumer type-checks: moduleResolution ${mode.name}`,
       run(process.execPath, [tsc, '-p', join(consumer, mode.dir), '--pretty', 'false'], { cwd: consumer }),
@@ -521,6 +604,10 @@ async function installInto(consumer, tarball) {
   await symlink(join(root, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'junction');
   // What an Express user of timetable/express has (its own dependencies resolve in the repo).
   await symlink(join(root, 'node_modules', '@types', 'express'), join(modules, '@types', 'express'), 'junction');
+  // What a user of timetable/stores/sqlite or /postgres has (mysql2 ships its own types).
+  for (const name of ['better-sqlite3', 'pg']) {
+    await symlink(join(root, 'node_modules', '@types', name), join(modules, '@types', name), 'junction');
+  }
   return { ok: true, output: '' };
 }
 

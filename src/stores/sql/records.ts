@@ -1,0 +1,155 @@
+/**
+ * Job records to rows and back. A record is stored as its own JSON text, so it comes back
+ * exactly as written (key order, number forms, unicode); the columns beside it are what the
+ * database orders and compares by.
+ *
+ * @internal
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError, type JobRecord } from 'timetable';
+
+/**
+ * The trigger `type` of a record the store could not read: its row's JSON does not parse, or is
+ * not a job record. No trigger type is registered under this name, so the scheduler reports the
+ * job as `job:invalid` and leaves it alone; the store never rewrites or deletes such a row (only
+ * an explicit `removeJob`, or an `updateJob` with a readable record, replaces it).
+ */
+export const UNREADABLE_TRIGGER_TYPE = 'timetable:unreadable-row';
+
+/** SHA-256 of a string, hex: the key of ids (any length) and the fingerprint of trigger specs. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** What the jobs table holds of a record (everything but the lease). */
+export interface RecordColumns {
+  id_hash: string;
+  id: string;
+  data: string;
+  trigger_hash: string;
+  next_run_time: string | null;
+  next_run_ms: number | null;
+  version: number;
+}
+
+/** A row as read back for a record. */
+export interface RecordRow {
+  id_hash: string;
+  id: string;
+  data: string;
+  next_run_time: string | null;
+  version: number | string | bigint;
+}
+
+/** Epoch ms of an ISO instant; throws naming `field` when it is not one. */
+export function instantMs(iso: string, field: string): number {
+  const ms = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(field, iso, 'an ISO-8601 instant');
+  return ms;
+}
+
+/** The columns of a record about to be written. */
+export function toColumns(record: JobRecord): RecordColumns {
+  if (typeof record.id !== 'string' || record.id.length === 0) {
+    throw new InvalidArgumentError('record.id', record.id, 'a non-empty string');
+  }
+  if (!Number.isSafeInteger(record.version)) {
+    throw new InvalidArgumentError('record.version', record.version, 'an integer');
+  }
+  const nextRunTime = record.nextRunTime;
+  return {
+    id_hash: sha256(record.id),
+    id: record.id,
+    data: JSON.stringify(record),
+    trigger_hash: sha256(JSON.stringify(record.trigger) ?? 'undefined'),
+    next_run_time: nextRunTime,
+    next_run_ms: nextRunTime === null ? null : instantMs(nextRunTime, 'record.nextRunTime'),
+    version: record.version,
+  };
+}
+
+/**
+ * The record of a row: its JSON with `nextRunTime` and `version` from their columns (assigned
+ * to keys the JSON already has, so the key order is the written one). A row whose JSON does not
+ * parse or is not a job record of this id comes back as an unreadable record (see
+ * {@link UNREADABLE_TRIGGER_TYPE}).
+ */
+export function fromRow(row: RecordRow): JobRecord {
+  const version = Number(row.version);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.data);
+  } catch (error) {
+    return unreadable(row.id, row.next_run_time, version, `its JSON does not parse: ${(error as Error).message}`);
+  }
+  const problem = shapeProblem(parsed, row.id_hash);
+  if (problem !== null) return unreadable(row.id, row.next_run_time, version, problem);
+  const record = parsed as JobRecord;
+  record.nextRunTime = row.next_run_time;
+  record.version = version;
+  return record;
+}
+
+/** What is wrong with a parsed row as a record of the job whose id hashes to `idHash`, or `null`. */
+function shapeProblem(value: unknown, idHash: string): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
+  const record = value as Record<string, unknown>;
+  // By hash: the id column is for people and tie-breaks; the JSON's id is the one written.
+  if (typeof record.id !== 'string' || sha256(record.id) !== idHash) return `its "id" is not the row's id`;
+  const checks: [string, (v: unknown) => boolean][] = [
+    ['name', (v) => typeof v === 'string'],
+    ['task', (v) => typeof v === 'string'],
+    ['inlineTask', (v) => typeof v === 'boolean'],
+    ['args', Array.isArray],
+    ['trigger', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
+    ['executor', (v) => typeof v === 'string'],
+    ['metadata', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
+    ['maxInstances', (v) => typeof v === 'number'],
+    ['coalesce', (v) => v === 'latest' || v === 'earliest' || v === 'all'],
+    ['misfireGraceTime', (v) => v === null || typeof v === 'number'],
+    ['jitter', (v) => v === null || typeof v === 'number'],
+    ['timeout', (v) => v === null || typeof v === 'number'],
+  ];
+  for (const [key, ok] of checks) if (!ok(record[key])) return `its "${key}" is missing or of the wrong type`;
+  return null;
+}
+
+/**
+ * The stand-in for a row the store cannot read: a record with the row's id, next run time and
+ * version, and a trigger of type {@link UNREADABLE_TRIGGER_TYPE} that carries the reason.
+ */
+function unreadable(id: string, nextRunTime: string | null, version: number, reason: string): JobRecord {
+  return {
+    id,
+    name: id,
+    task: '',
+    inlineTask: false,
+    args: [],
+    trigger: { type: UNREADABLE_TRIGGER_TYPE, error: `the stored row of job ${JSON.stringify(id)} cannot be read: ${reason}` },
+    executor: 'default',
+    misfireGraceTime: null,
+    coalesce: 'latest',
+    maxInstances: 1,
+    jitter: null,
+    timeout: null,
+    nextRunTime,
+    metadata: {},
+    version,
+  };
+}
+
+/** JavaScript's order of jobs: next run time (paused last), then id by UTF-16 code unit. */
+export function byRunTime(a: { ms: number | null; id: string }, b: { ms: number | null; id: string }): number {
+  if (a.ms !== b.ms) {
+    if (a.ms === null) return 1;
+    if (b.ms === null) return -1;
+    return a.ms - b.ms;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A nullable BIGINT as a number. */
+export function toMs(value: number | string | bigint | null): number | null {
+  return value === null ? null : Number(value);
+}
