@@ -1,0 +1,218 @@
+/**
+ * Schedulers sharing one persistent store, on one virtual clock: every slot started once across
+ * nodes, `maxInstances` across nodes (loop and `runJob`), leases of long runs extended, runs of a
+ * dead node reported, restarts with the misfire rules, changes seen by the other nodes. The
+ * store is real (SQLite files; PostgreSQL and MariaDB for the exactly-once test).
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { IntervalTrigger, type JobStore } from '../../src/index.js';
+import { MysqlJobStore } from '../../src/stores/mysql.js';
+import { PostgresJobStore } from '../../src/stores/postgres.js';
+import { SqliteJobStore } from '../../src/stores/sqlite.js';
+import { contractContext } from '../contracts/job-store.contract.js';
+import { PG_URL, describeWithServer, mysqlScratch, pgScratch, probe, sqliteScratch } from '../helpers/databases.js';
+import { Nodes } from '../helpers/nodes.js';
+import { T0, deferred, ofType } from '../helpers/scheduler.js';
+
+const S = 1_000;
+const at = (ms: number): Date => new Date(T0 + ms);
+const scratch = sqliteScratch();
+afterAll(() => scratch.drop());
+let files = 0;
+
+let nodes: Nodes | null = null;
+afterEach(async () => {
+  await nodes?.shutdown();
+  nodes = null;
+});
+
+/** Nodes on a fresh SQLite file. */
+function onSqlite(options: ConstructorParameters<typeof Nodes>[1] = {}): { nodes: Nodes; path: string } {
+  const path = scratch.file(`nodes-${files++}.db`);
+  nodes = new Nodes(() => new SqliteJobStore({ path }), options);
+  return { nodes, path };
+}
+
+/** Adds `count` jobs of the `record` task every second from 1 s, through `node`. */
+async function everySecond(node: Nodes['nodes'][number], count: number, options: Record<string, unknown> = {}): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await node.scheduler.addJob('record', new IntervalTrigger({ seconds: 1, startDate: at(S) }), { id: `job-${i}`, ...options });
+  }
+}
+
+/** Three nodes, `jobs` jobs every second for 20 s: each slot once, by whichever node took it. */
+async function exactlyOnce(nodes: Nodes, jobs: number): Promise<void> {
+  const [a, b, c] = ['a', 'b', 'c'].map((name) => nodes.add(name));
+  for (const node of [a, b, c]) await node!.scheduler.start();
+  await everySecond(a!, jobs);
+  await nodes.drive(20 * S + 500);
+  const counts = nodes.runsPerSlot();
+  expect(counts.size).toBe(jobs * 20);
+  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  // Every run event names the node that ran it (which node takes a batch is up to the store).
+  for (const node of [a, b, c]) {
+    for (const event of ofType(node!.events, 'job:executed')) expect(event.node).toBe(node!.name);
+    expect(ofType(node!.events, 'store:error')).toEqual([]);
+    expect(ofType(node!.events, 'job:max-instances')).toEqual([]);
+  }
+}
+
+describe('schedulers sharing an SQLite file', () => {
+  it('start every due slot exactly once across three nodes', async () => {
+    await exactlyOnce(onSqlite().nodes, 30);
+  }, 60_000);
+
+  it('count maxInstances across nodes: one run in flight in all, the others refused as job:max-instances', async () => {
+    const { nodes } = onSqlite();
+    const gate = deferred();
+    let running = 0;
+    let most = 0;
+    nodes.tasks.slow = async () => {
+      most = Math.max(most, ++running);
+      await gate.promise;
+      running--;
+    };
+    const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
+    await a!.scheduler.start();
+    await b!.scheduler.start();
+    await a!.scheduler.addJob('slow', new IntervalTrigger({ seconds: 1, startDate: at(S) }), { id: 'slow', maxInstances: 1 });
+    await nodes.drive(6 * S);
+    expect(most).toBe(1);
+    const refused = [...ofType(a!.events, 'job:max-instances'), ...ofType(b!.events, 'job:max-instances')];
+    expect(refused.length).toBeGreaterThanOrEqual(4);
+    // runJob on either node is refused too, while the run is in flight anywhere.
+    for (const node of [a!, b!]) await expect(node.scheduler.runJob('slow')).rejects.toMatchObject({ code: 'ERR_MAX_INSTANCES' });
+    gate.resolve();
+    await nodes.drive(2 * S);
+    await expect(b!.scheduler.runJob('slow')).resolves.toBeUndefined();
+    await nodes.drive(0);
+    expect(ofType(b!.events, 'job:executed').length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('extend the lease of a run that outlasts it: no other node counts it abandoned or starts a second instance', async () => {
+    const { nodes } = onSqlite({ leaseTime: 3 });
+    const gate = deferred();
+    let starts = 0;
+    nodes.tasks.long = async () => {
+      starts++;
+      await gate.promise;
+    };
+    const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
+    await a!.scheduler.start();
+    await b!.scheduler.start();
+    await a!.scheduler.addJob('long', new IntervalTrigger({ seconds: 1, startDate: at(S) }), { id: 'long', maxInstances: 1 });
+    // Ten leases long: without extension the run would stop counting after 3 s.
+    await nodes.drive(30 * S, 250);
+    expect(starts).toBe(1);
+    expect([...ofType(a!.events, 'job:abandoned'), ...ofType(b!.events, 'job:abandoned')]).toEqual([]);
+    gate.resolve();
+    await nodes.drive(2 * S);
+    expect(starts).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("report a dead node's run as job:abandoned once its lease has expired, and stop counting it", async () => {
+    const { nodes, path } = onSqlite({ leaseTime: 5 });
+    const a = nodes.add('a');
+    await a.scheduler.start();
+    await a.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(60 * S) }), { id: 'one', maxInstances: 1 });
+    // A node that died after recording a run of the job (no scheduler of it is left to end it).
+    const dead = new SqliteJobStore({ path });
+    await dead.start(contractContext());
+    const runId = '00000000-0000-4000-8000-000000000001';
+    const result = await dead.commitJobs('dead#1', [], [{ runId, jobId: 'one', node: 'dead', scheduledRunTime: at(0).toISOString(), maxInstances: 1 }], at(0).toISOString(), 5_000);
+    expect(result.started).toEqual([runId]);
+    await dead.shutdown();
+    // While its lease holds, the dead run counts toward maxInstances.
+    await expect(a.scheduler.runJob('one')).rejects.toMatchObject({ code: 'ERR_MAX_INSTANCES' });
+    await nodes.drive(8 * S);
+    expect(ofType(a.events, 'job:abandoned')).toEqual([
+      expect.objectContaining({ jobId: 'one', store: 'default', node: 'dead', runId, scheduledRunTime: at(0) }),
+    ]);
+    await a.scheduler.runJob('one');
+    await nodes.drive(0);
+    expect(nodes.ran).toEqual([{ jobId: 'one', slot: T0 + 8 * S, node: 'a' }]);
+  }, 60_000);
+
+  it('keep jobs across a restart, applying the misfire rules to the slots missed while no node ran', async () => {
+    const { nodes } = onSqlite();
+    const a = nodes.add('a');
+    await a.scheduler.start();
+    await a.scheduler.addJob('record', new IntervalTrigger({ seconds: 10, startDate: at(10 * S) }), {
+      id: 'kept',
+      misfireGraceTime: 25,
+      coalesce: 'latest',
+    });
+    await nodes.drive(10 * S);
+    expect(nodes.ran.map((run) => run.slot - T0)).toEqual([10 * S]);
+    await a.scheduler.shutdown();
+    // Down for 60 s (slots at 20..70 s pass), then a new process on the same file.
+    await nodes.drive(60 * S + 500);
+    const b = nodes.add('b');
+    await b.scheduler.start();
+    await nodes.drive(0);
+    // Slots older than 25 s are missed; the rest coalesce into one run for the latest.
+    expect(ofType(b.events, 'job:missed').map((event) => event.scheduledRunTime.getTime() - T0)).toEqual([20 * S, 30 * S, 40 * S]);
+    expect(nodes.ran.map((run) => [run.slot - T0, run.node])).toEqual([[10 * S, 'a'], [70 * S, 'b']]);
+    expect(ofType(b.events, 'job:executed')[0]?.slotCount).toBe(3);
+  }, 60_000);
+
+  it("see another node's new job within the store's pollInterval", async () => {
+    const { nodes } = onSqlite();
+    const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
+    await a!.scheduler.start();
+    await b!.scheduler.start({ paused: true }); // b only writes
+    await nodes.drive(10 * S); // a now waits on an empty store
+    await b!.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(10 * S + 200) }), { id: 'late' });
+    await nodes.drive(2 * S);
+    expect(nodes.ran).toHaveLength(1);
+    // pollInterval 1 s: run within a second of its slot.
+    const started = ofType(a!.events, 'job:submitted')[0]!.timestamp.getTime();
+    expect(started - (T0 + 10 * S + 200)).toBeLessThanOrEqual(S);
+  }, 60_000);
+});
+
+const pgServer = await probe('postgres');
+const pg = pgServer.ok ? await pgScratch() : null;
+const mysqlServer = await probe('mysql');
+const my = mysqlServer.ok ? await mysqlScratch() : null;
+afterAll(async () => {
+  await pg?.drop();
+  await my?.drop();
+});
+
+describeWithServer('schedulers sharing a PostgreSQL store', pgServer, () => {
+  let prefixes = 0;
+  const store = (prefix: string): JobStore => new PostgresJobStore({ connectionString: PG_URL }, { schema: pg!.schema, tablePrefix: prefix });
+
+  it('start every due slot exactly once across three nodes', async () => {
+    const prefix = `n${prefixes++}_`;
+    nodes = new Nodes(() => store(prefix));
+    await exactlyOnce(nodes, 30);
+  }, 60_000);
+
+  it("wake the other nodes at once when one adds a job (NOTIFY, no poll)", async () => {
+    const prefix = `n${prefixes++}_`;
+    nodes = new Nodes(() => store(prefix));
+    const [a, b] = ['a', 'b'].map((name) => nodes!.add(name));
+    await a!.scheduler.start();
+    await b!.scheduler.start({ paused: true });
+    await nodes.drive(10 * S);
+    await b!.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(10 * S + 200) }), { id: 'late' });
+    // Virtual time moves past the slot, then stays: a (whose next look would be maxWait, 60 s,
+    // away) runs the job only if the notification (real time) woke it.
+    await nodes.drive(300);
+    for (const deadline = Date.now() + 5_000; nodes.ran.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await nodes.drive(0);
+      await nodes.clock.advance(0);
+    }
+    expect(nodes.ran).toEqual([{ jobId: 'late', slot: T0 + 10 * S + 200, node: 'a' }]);
+  }, 60_000);
+});
+
+describeWithServer('schedulers sharing a MariaDB store', mysqlServer, () => {
+  it('start every due slot exactly once across three nodes', async () => {
+    nodes = new Nodes(() => new MysqlJobStore({ uri: my!.url }, { tablePrefix: 'n0_' }));
+    await exactlyOnce(nodes, 30);
+  }, 60_000);
+});
