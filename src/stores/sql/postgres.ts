@@ -89,8 +89,27 @@ export function postgresDialect(source: PostgresSource, schema: string, prefix: 
         pool.on('error', (error) => context.log('warn', `PostgreSQL job store (${where}): an idle connection failed: ${detailOf(error, secrets)}`));
       }
       const current = pool as pg.Pool;
-      // The application's pool is theirs to end: Kysely's destroy() ends what it is given.
-      const handle = own ? current : { connect: () => current.connect(), end: async () => undefined };
+      // A client this store has checked out has no 'error' listener (the pool removes its own
+      // while a client is lent): a connection cut between two statements of a transaction would
+      // crash the process. Each lent client gets one until it goes back; the statement in
+      // progress fails with the cause, and the pool drops the dead client at release.
+      const lost = (error: Error): void =>
+        context.log('warn', `PostgreSQL job store (${where}): a connection in use failed: ${detailOf(error, secrets)}`);
+      const handle = {
+        async connect() {
+          const client = await current.connect();
+          client.on('error', lost);
+          const release = client.release.bind(client);
+          client.release = (error?: Error | boolean) => {
+            client.off('error', lost);
+            client.release = release;
+            release(error);
+          };
+          return client;
+        },
+        // The application's pool is theirs to end: Kysely's destroy() ends what it is given.
+        end: async () => (own ? current.end() : undefined),
+      };
       const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: handle }), plugins: [new WithSchemaPlugin(schema)] });
       try {
         await sql`select 1`.execute(db);
