@@ -156,6 +156,19 @@ describe('schedulers sharing an SQLite file', () => {
     expect(ofType(b.events, 'job:executed')[0]?.slotCount).toBe(3);
   }, 60_000);
 
+  it('run on time a job another process added while this one was down', async () => {
+    const { nodes } = onSqlite();
+    const writer = nodes.add('writer');
+    await writer.scheduler.start({ paused: true });
+    await writer.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(5 * S) }), { id: 'added' });
+    await nodes.drive(3 * S);
+    const a = nodes.add('a');
+    await a.scheduler.start();
+    await nodes.drive(3 * S);
+    expect(nodes.ran).toEqual([{ jobId: 'added', slot: T0 + 5 * S, node: 'a' }]);
+    expect(ofType(a.events, 'job:submitted')[0]?.timestamp).toEqual(at(5 * S));
+  }, 60_000);
+
   it("see another node's new job within the store's pollInterval", async () => {
     const { nodes } = onSqlite();
     const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
