@@ -16,21 +16,13 @@
 // Named, not default: the declarations must also type-check without esModuleInterop.
 import type { Pool as CallbackPool } from 'mysql2';
 import type { Pool as PromisePool } from 'mysql2/promise';
-import type {
-  AbandonedRun,
-  CommitResult,
-  JobRecord,
-  JobRelease,
-  JobStore,
-  JobStoreContext,
-  RunStart,
-  SharedRuns,
-} from 'timetable';
 import { SqlEngine } from './sql/engine.js';
+import { SqlJobStore } from './sql/sql-job-store.js';
 import { mysqlDialect, type MysqlSource } from './sql/mysql.js';
 import { checkHandle, checkObject, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';
+export { SqlJobStore } from './sql/sql-job-store.js';
 
 /** How a {@link MysqlJobStore} connects: a URI, or the application's pool. */
 export type MysqlConnection =
@@ -68,12 +60,9 @@ export interface MysqlJobStoreOptions {
  * const store = new MysqlJobStore({ uri: 'mysql://app:secret@db:3306/app' }, { tablePrefix: 'app_' });
  * ```
  */
-export class MysqlJobStore implements JobStore, SharedRuns {
-  /** Always `true`: jobs outlive the process. */
-  readonly persistent = true;
+export class MysqlJobStore extends SqlJobStore {
   /** Seconds between looks for other schedulers' changes (`0`: never). */
   readonly pollInterval: number;
-  readonly #engine: SqlEngine;
 
   /**
    * Checks the arguments; nothing connects until {@link MysqlJobStore.start}.
@@ -85,92 +74,13 @@ export class MysqlJobStore implements JobStore, SharedRuns {
   constructor(connection: MysqlConnection, options: MysqlJobStoreOptions = {}) {
     const given = checkObject(options, 'options', ['tablePrefix', 'pollInterval']);
     const prefix = checkTablePrefix(given.tablePrefix);
-    this.pollInterval = checkPollInterval(given.pollInterval);
+    const pollInterval = checkPollInterval(given.pollInterval);
     const { key, value } = oneOf(connection, ['uri', 'pool']);
     const source: MysqlSource =
       key === 'uri'
         ? { uri: checkText(value, 'connection.uri') }
         : { pool: checkHandle<CallbackPool | PromisePool>(value, 'connection.pool', ['getConnection', 'end'], 'a mysql2 pool') };
-    this.#engine = new SqlEngine(mysqlDialect(source, prefix), prefix, `${prefix}*`);
-  }
-
-  /**
-   * Connects, creates or upgrades the tables.
-   *
-   * @throws `StoreError` naming host and database (never the password) when the server cannot
-   *   be reached, or when its schema is newer than this version
-   */
-  start(context: JobStoreContext): Promise<void> {
-    return this.#engine.start(context);
-  }
-
-  /** Closes the connections (not an application's own pool). */
-  shutdown(): Promise<void> {
-    return this.#engine.shutdown();
-  }
-
-  /** @inheritDoc */
-  addJob(record: JobRecord): Promise<void> {
-    return this.#engine.addJob(record);
-  }
-
-  /** @inheritDoc */
-  updateJob(record: JobRecord): Promise<void> {
-    return this.#engine.updateJob(record);
-  }
-
-  /** @inheritDoc */
-  removeJob(id: string): Promise<void> {
-    return this.#engine.removeJob(id);
-  }
-
-  /** @inheritDoc */
-  removeAllJobs(): Promise<void> {
-    return this.#engine.removeAllJobs();
-  }
-
-  /** @inheritDoc */
-  getJob(id: string): Promise<JobRecord | undefined> {
-    return this.#engine.getJob(id);
-  }
-
-  /** @inheritDoc */
-  getJobs(): Promise<JobRecord[]> {
-    return this.#engine.getJobs();
-  }
-
-  /** @inheritDoc */
-  getNextRunTime(): Promise<string | null> {
-    return this.#engine.getNextRunTime();
-  }
-
-  /** @inheritDoc */
-  acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]> {
-    return this.#engine.acquireDueJobs(now, owner, leaseMs, limit);
-  }
-
-  /** @inheritDoc */
-  releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
-    return this.#engine.releaseJobs(owner, releases);
-  }
-
-  /** @inheritDoc */
-  commitJobs(owner: string, releases: JobRelease[], runs: RunStart[], now: string, leaseMs: number): Promise<CommitResult> {
-    return this.#engine.commitJobs(owner, releases, runs, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  extendRuns(node: string, runIds: string[], now: string, leaseMs: number): Promise<void> {
-    return this.#engine.extendRuns(node, runIds, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  finishRuns(runIds: string[]): Promise<void> {
-    return this.#engine.finishRuns(runIds);
-  }
-
-  /** @inheritDoc */
-  reapRuns(now: string): Promise<AbandonedRun[]> {
-    return this.#engine.reapRuns(now);
+    super(new SqlEngine(mysqlDialect(source, prefix), prefix, `${prefix}*`));
+    this.pollInterval = pollInterval;
   }
 }

@@ -15,21 +15,13 @@
  */
 // Named, not default: the declarations must also type-check without esModuleInterop.
 import type { Pool as PgPool } from 'pg';
-import type {
-  AbandonedRun,
-  CommitResult,
-  JobRecord,
-  JobRelease,
-  JobStore,
-  JobStoreContext,
-  RunStart,
-  SharedRuns,
-} from 'timetable';
 import { SqlEngine } from './sql/engine.js';
+import { SqlJobStore } from './sql/sql-job-store.js';
 import { checkHandle, checkObject, checkSchema, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 import { postgresDialect, type PostgresSource } from './sql/postgres.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';
+export { SqlJobStore } from './sql/sql-job-store.js';
 
 /** How a {@link PostgresJobStore} connects: a connection string, or the application's pool. */
 export type PostgresConnection =
@@ -68,10 +60,7 @@ export interface PostgresJobStoreOptions {
  * const store = new PostgresJobStore({ pool }, { schema: 'jobs', tablePrefix: 'app_' });
  * ```
  */
-export class PostgresJobStore implements JobStore, SharedRuns {
-  /** Always `true`: jobs outlive the process. */
-  readonly persistent = true;
-  readonly #engine: SqlEngine;
+export class PostgresJobStore extends SqlJobStore {
 
   /**
    * Checks the arguments; nothing connects until {@link PostgresJobStore.start}.
@@ -89,86 +78,6 @@ export class PostgresJobStore implements JobStore, SharedRuns {
       key === 'connectionString'
         ? { connectionString: checkText(value, 'connection.connectionString') }
         : { pool: checkHandle<PgPool>(value, 'connection.pool', ['connect', 'query'], 'a pg.Pool') };
-    this.#engine = new SqlEngine(postgresDialect(source, schema, prefix), prefix, `${schema}.${prefix}*`);
-  }
-
-  /**
-   * Connects, creates or upgrades the tables, and starts listening for other schedulers' changes.
-   *
-   * @throws `StoreError` naming host and database (never the password) when the server cannot
-   *   be reached, or when its schema is newer than this version
-   */
-  start(context: JobStoreContext): Promise<void> {
-    return this.#engine.start(context);
-  }
-
-  /** Stops listening and closes the connections (not an application's own pool). */
-  shutdown(): Promise<void> {
-    return this.#engine.shutdown();
-  }
-
-  /** @inheritDoc */
-  addJob(record: JobRecord): Promise<void> {
-    return this.#engine.addJob(record);
-  }
-
-  /** @inheritDoc */
-  updateJob(record: JobRecord): Promise<void> {
-    return this.#engine.updateJob(record);
-  }
-
-  /** @inheritDoc */
-  removeJob(id: string): Promise<void> {
-    return this.#engine.removeJob(id);
-  }
-
-  /** @inheritDoc */
-  removeAllJobs(): Promise<void> {
-    return this.#engine.removeAllJobs();
-  }
-
-  /** @inheritDoc */
-  getJob(id: string): Promise<JobRecord | undefined> {
-    return this.#engine.getJob(id);
-  }
-
-  /** @inheritDoc */
-  getJobs(): Promise<JobRecord[]> {
-    return this.#engine.getJobs();
-  }
-
-  /** @inheritDoc */
-  getNextRunTime(): Promise<string | null> {
-    return this.#engine.getNextRunTime();
-  }
-
-  /** @inheritDoc */
-  acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]> {
-    return this.#engine.acquireDueJobs(now, owner, leaseMs, limit);
-  }
-
-  /** @inheritDoc */
-  releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
-    return this.#engine.releaseJobs(owner, releases);
-  }
-
-  /** @inheritDoc */
-  commitJobs(owner: string, releases: JobRelease[], runs: RunStart[], now: string, leaseMs: number): Promise<CommitResult> {
-    return this.#engine.commitJobs(owner, releases, runs, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  extendRuns(node: string, runIds: string[], now: string, leaseMs: number): Promise<void> {
-    return this.#engine.extendRuns(node, runIds, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  finishRuns(runIds: string[]): Promise<void> {
-    return this.#engine.finishRuns(runIds);
-  }
-
-  /** @inheritDoc */
-  reapRuns(now: string): Promise<AbandonedRun[]> {
-    return this.#engine.reapRuns(now);
+    super(new SqlEngine(postgresDialect(source, schema, prefix), prefix, `${schema}.${prefix}*`));
   }
 }

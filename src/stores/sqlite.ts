@@ -14,21 +14,13 @@
  */
 // Named, not default: the declarations must also type-check without esModuleInterop.
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import type {
-  AbandonedRun,
-  CommitResult,
-  JobRecord,
-  JobRelease,
-  JobStore,
-  JobStoreContext,
-  RunStart,
-  SharedRuns,
-} from 'timetable';
 import { SqlEngine } from './sql/engine.js';
+import { SqlJobStore } from './sql/sql-job-store.js';
 import { checkHandle, checkObject, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 import { sqliteDialect, type SqliteSource } from './sql/sqlite.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';
+export { SqlJobStore } from './sql/sql-job-store.js';
 
 /** Where a {@link SqliteJobStore} keeps its jobs: a file, or the application's open database. */
 export type SqliteConnection =
@@ -71,12 +63,9 @@ export interface SqliteJobStoreOptions {
  * const store = new SqliteJobStore({ path: './jobs.db' }, { tablePrefix: 'app_' });
  * ```
  */
-export class SqliteJobStore implements JobStore, SharedRuns {
-  /** Always `true`: jobs outlive the process. */
-  readonly persistent = true;
+export class SqliteJobStore extends SqlJobStore {
   /** Seconds between looks for other processes' changes (`0`: never). */
   readonly pollInterval: number;
-  readonly #engine: SqlEngine;
 
   /**
    * Checks the arguments; nothing is opened until {@link SqliteJobStore.start}.
@@ -88,91 +77,13 @@ export class SqliteJobStore implements JobStore, SharedRuns {
   constructor(connection: SqliteConnection, options: SqliteJobStoreOptions = {}) {
     const given = checkObject(options, 'options', ['tablePrefix', 'pollInterval']);
     const prefix = checkTablePrefix(given.tablePrefix);
-    this.pollInterval = checkPollInterval(given.pollInterval);
+    const pollInterval = checkPollInterval(given.pollInterval);
     const { key, value } = oneOf(connection, ['path', 'database']);
     const source: SqliteSource =
       key === 'path'
         ? { path: checkText(value, 'connection.path') }
         : { database: checkHandle<SqliteDatabase>(value, 'connection.database', ['prepare', 'close'], 'an open better-sqlite3 Database') };
-    this.#engine = new SqlEngine(sqliteDialect(source), prefix, `${prefix}*`);
-  }
-
-  /**
-   * Opens the file, creates or upgrades the tables.
-   *
-   * @throws `StoreError` when the file cannot be opened or its schema is newer than this version
-   */
-  start(context: JobStoreContext): Promise<void> {
-    return this.#engine.start(context);
-  }
-
-  /** Closes the file (not an application's own database). */
-  shutdown(): Promise<void> {
-    return this.#engine.shutdown();
-  }
-
-  /** @inheritDoc */
-  addJob(record: JobRecord): Promise<void> {
-    return this.#engine.addJob(record);
-  }
-
-  /** @inheritDoc */
-  updateJob(record: JobRecord): Promise<void> {
-    return this.#engine.updateJob(record);
-  }
-
-  /** @inheritDoc */
-  removeJob(id: string): Promise<void> {
-    return this.#engine.removeJob(id);
-  }
-
-  /** @inheritDoc */
-  removeAllJobs(): Promise<void> {
-    return this.#engine.removeAllJobs();
-  }
-
-  /** @inheritDoc */
-  getJob(id: string): Promise<JobRecord | undefined> {
-    return this.#engine.getJob(id);
-  }
-
-  /** @inheritDoc */
-  getJobs(): Promise<JobRecord[]> {
-    return this.#engine.getJobs();
-  }
-
-  /** @inheritDoc */
-  getNextRunTime(): Promise<string | null> {
-    return this.#engine.getNextRunTime();
-  }
-
-  /** @inheritDoc */
-  acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]> {
-    return this.#engine.acquireDueJobs(now, owner, leaseMs, limit);
-  }
-
-  /** @inheritDoc */
-  releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
-    return this.#engine.releaseJobs(owner, releases);
-  }
-
-  /** @inheritDoc */
-  commitJobs(owner: string, releases: JobRelease[], runs: RunStart[], now: string, leaseMs: number): Promise<CommitResult> {
-    return this.#engine.commitJobs(owner, releases, runs, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  extendRuns(node: string, runIds: string[], now: string, leaseMs: number): Promise<void> {
-    return this.#engine.extendRuns(node, runIds, now, leaseMs);
-  }
-
-  /** @inheritDoc */
-  finishRuns(runIds: string[]): Promise<void> {
-    return this.#engine.finishRuns(runIds);
-  }
-
-  /** @inheritDoc */
-  reapRuns(now: string): Promise<AbandonedRun[]> {
-    return this.#engine.reapRuns(now);
+    super(new SqlEngine(sqliteDialect(source), prefix, `${prefix}*`));
+    this.pollInterval = pollInterval;
   }
 }
