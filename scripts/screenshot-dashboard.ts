@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
 }
 
 const port = await freePort();
-const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
+const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--memory'], {
   cwd: root,
   env: { ...process.env, PORT: String(port), DEMO_PASSWORD: PASSWORD },
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,27 +1,43 @@
-// Runs every example (the web demo once, with --smoke) as a child process, all in parallel, and
-// checks that each exits by itself with code 0 and prints its key lines, so examples cannot rot.
+// Runs every example (the web demo with --smoke) as a child process, in parallel, and checks that
+// each exits by itself with code 0 and prints its key lines, so examples cannot rot. The web demo
+// also runs twice on one SQLite file, to see a job survive a restart; the PostgreSQL and MySQL
+// examples run against the local servers (TIMETABLE_PG_URL, TIMETABLE_MYSQL_URL), and without a URL.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MYSQL_URL, PG_URL, describeWithServer, probe } from './helpers/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIMIT_MS = 30_000;
 
-/** Runs `examples/<file>` with tsx; resolves with its exit code and output (stdout + stderr). */
-function runExample(file: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const [name, ...args] = file.split(' ');
-    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}`, ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
+type Exit = { code: number | null; signal: NodeJS.Signals | null; output: string };
+
+/**
+ * Starts `examples/<file>` with tsx (killed after LIMIT_MS). `env` is added to this process's
+ * environment; a variable set to `undefined` is left out.
+ */
+function startExample(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${file}`, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const check of waiters) check();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<Exit>((resolve, reject) => {
     const limit = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`examples/${file} did not exit within ${LIMIT_MS} ms; output:\n${output}`));
     }, LIMIT_MS);
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => {
       clearTimeout(limit);
       reject(error);
@@ -31,6 +47,29 @@ function runExample(file: string): Promise<{ code: number | null; signal: NodeJS
       resolve({ code, signal, output });
     });
   });
+  /** Resolves with the first match of `pattern` in the output; rejects if the child exits first. */
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match) {
+          waiters.delete(check);
+          resolve(match);
+        }
+      };
+      waiters.add(check);
+      check();
+      exited.then(
+        () => reject(new Error(`examples/${file} exited before printing ${pattern}; output:\n${output}`)),
+        reject,
+      );
+    });
+  return { child, exited, waitFor };
+}
+
+/** Runs `examples/<file>` to its end; resolves with its exit code and output (stdout + stderr). */
+function runExample(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
+  return startExample(file, args, env).exited;
 }
 
 /** What an example's output must contain: a string, a pattern, or [pattern, exact count]. */
@@ -114,12 +153,36 @@ const EXAMPLES: Record<string, Expected[]> = {
   ],
   'demo.ts --smoke': [
     /Dashboard: +http:\/\/127\.0\.0\.1:\d+\/scheduler\/dashboard/,
+    /Store: +SQLite file \S+timetable-demo-\w+\/demo\.db \(temporary, for --smoke\)/,
+    'The demo jobs, added to the empty store:',
     'Sign in as:  user "demo", password "timetable"',
     'smoke: GET /scheduler -> 200 state=running jobs=5 auth=basic',
     /smoke: GET \/scheduler\/dashboard -> 200 text\/html; charset=utf-8 csp=strict title="timetable · scheduler dashboard"/,
     'smoke: GET /scheduler/jobs without credentials -> 401',
     'smoke: ok',
     'Shut down; the process exits by itself.',
+  ],
+  'demo.ts --smoke --memory': [
+    'Store:       in memory (--memory): the jobs are lost at exit',
+    'smoke: GET /scheduler -> 200 state=running jobs=5 auth=basic',
+    'smoke: ok',
+  ],
+  'stores/sqlite.ts': [
+    /\[first\] added heartbeat and reminder to \S+jobs\.db/,
+    /heartbeat for slot .*\n.*heartbeat for slot .*\n.*\[first\] shut down\n/, // two runs, then the restart
+    /row: heartbeat next_run_time \d{4}-\S+Z\n.*row: reminder  next_run_time \d{4}-\S+Z/,
+    '[second] found in the file: heartbeat, reminder',
+    /\[second\] heartbeat: one run for ([2-9]|\d\d) due slot\(s\)/, // coalesced (2 unless the host is slow)
+    'reminder: the jobs survived a restart',
+    '[second] reminder removed (finished)',
+    'temporary directory removed',
+  ],
+  'stores/shared-nodes.ts': [
+    'node-1 added job "tick" (every second); node-1, node-2 and node-3 share the file',
+    [/^\+\d+\.\ds slot \d\d:\d\d:\d\d\.\d{3} ran on node-[123]$/gm, 6],
+    /^\+\d+\.\ds node-[123] shut down; the other nodes carry on$/m,
+    'slots: 6, runs: 6, each slot ran once: yes',
+    /runs per node: node-1 \d, node-2 \d, node-3 \d\n/,
   ],
   'express/minimal.ts': [
     'POST /jobs -> 201, Location: /scheduler/jobs/weekly-report',
@@ -146,16 +209,112 @@ const EXAMPLES: Record<string, Expected[]> = {
   ],
 };
 
+/** Checks that an example exited with 0 and printed the expected lines. */
+function expectOutput({ code, signal, output }: Exit, expected: Expected[]): void {
+  expect({ code, signal }, output).toEqual({ code: 0, signal: null });
+  for (const line of expected) {
+    if (typeof line === 'string') expect(output).toContain(line);
+    else if (line instanceof RegExp) expect(output).toMatch(line);
+    else expect(output.match(line[0])?.length ?? 0, `${line[0]} in:\n${output}`).toBe(line[1]);
+  }
+}
+
 describe.concurrent('examples', () => {
-  for (const [file, expected] of Object.entries(EXAMPLES)) {
-    it(`${file} exits with code 0 and prints its key lines`, async () => {
-      const { code, signal, output } = await runExample(file);
-      expect({ code, signal }, output).toEqual({ code: 0, signal: null });
-      for (const line of expected) {
-        if (typeof line === 'string') expect(output).toContain(line);
-        else if (line instanceof RegExp) expect(output).toMatch(line);
-        else expect(output.match(line[0])?.length ?? 0, `${line[0]} in:\n${output}`).toBe(line[1]);
-      }
+  for (const [command, expected] of Object.entries(EXAMPLES)) {
+    it(`${command} exits with code 0 and prints its key lines`, async () => {
+      const [file = '', ...args] = command.split(' ');
+      expectOutput(await runExample(file, args), expected);
     }, LIMIT_MS + 5_000);
   }
 });
+
+// --- the web demo keeps its jobs in its SQLite file across a restart --------------------------------
+
+const scratch = mkdtempSync(join(tmpdir(), 'timetable-examples-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('demo.ts on an SQLite file', () => {
+  it('keeps a job added over the REST API across SIGTERM and a restart', async () => {
+    const db = join(scratch, 'demo.db');
+    const authorization = `Basic ${Buffer.from('demo:timetable').toString('base64')}`;
+
+    const first = startExample('demo.ts', ['--db', db], { PORT: '0' });
+    try {
+      const [, origin] = await first.waitFor(/Dashboard: +(http:\/\/127\.0\.0\.1:\d+)\/scheduler\/dashboard/);
+      const created = await fetch(`${origin}/scheduler/jobs`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'kept-cleanup', task: 'cleanup-temp', args: [3], trigger: { type: 'interval', hours: 1 } }),
+      });
+      expect(created.status).toBe(201);
+    } catch (error) {
+      first.child.kill('SIGKILL');
+      throw error;
+    }
+    first.child.kill('SIGTERM');
+    expectOutput(await first.exited, [
+      `Store:       SQLite file ${db}: the jobs are kept across restarts`,
+      'The demo jobs, added to the empty store:',
+      /\+ kept-cleanup +added/,
+      'SIGTERM: closing the server and shutting down',
+      'Shut down; the process exits by itself.',
+    ]);
+
+    // The second start finds the six jobs and adds no demo job again.
+    expectOutput(await runExample('demo.ts', ['--smoke', '--db', db]), [
+      `Store:       SQLite file ${db}: the jobs are kept across restarts`,
+      '6 job(s) kept in the store from the last run:',
+      /^ {4}kept-cleanup +interval\[every 1h, timezone=\S+\]$/m,
+      'smoke: GET /scheduler -> 200 state=running jobs=6 auth=basic',
+      'smoke: ok',
+    ]);
+  }, 2 * LIMIT_MS);
+});
+
+// --- the server stores, on the local servers --------------------------------------------------------
+
+const SERVER_EXAMPLES = [
+  {
+    name: 'PostgreSQL',
+    file: 'stores/postgres.ts',
+    variable: 'TIMETABLE_PG_URL',
+    url: PG_URL,
+    server: await probe('postgres'),
+    expected: [
+      /node-a and node-b started on \S+, schema "timetable_example_[0-9a-f]{8}"/,
+      [/^slot \d\d:\d\d:\d\d\.\d{3} ran on node-[ab]: report sent$/gm, 4],
+      'slots: 4, each slot ran once: yes; both nodes shut down',
+      /node-c found after the restart: report interval\[every 1s, timezone=\S+\], next run \d{4}-/,
+      /schema "timetable_example_[0-9a-f]{8}" dropped/,
+    ] as Expected[],
+  },
+  {
+    name: 'MySQL',
+    file: 'stores/mysql.ts',
+    variable: 'TIMETABLE_MYSQL_URL',
+    url: MYSQL_URL,
+    server: await probe('mysql'),
+    expected: [
+      /node-a and node-b started on \S+, tables example_[0-9a-f]{8}_runs/,
+      [/^slot \d\d:\d\d:\d\d\.\d{3} ran on node-[ab]: report sent$/gm, 4],
+      'slots: 4, each slot ran once: yes; both nodes shut down',
+      /node-c found after the restart: report interval\[every 1s, timezone=\S+\], next run \d{4}-/,
+      /tables example_[0-9a-f]{8}_runs, example_[0-9a-f]{8}_jobs, example_[0-9a-f]{8}_meta dropped/,
+    ] as Expected[],
+  },
+];
+
+for (const { name, file, variable, url, server, expected } of SERVER_EXAMPLES) {
+  describe.concurrent(`examples/${file}`, () => {
+    it('without a URL, says which variable to set and exits with 0', async () => {
+      const result = await runExample(file, [], { [variable]: undefined, DATABASE_URL: undefined });
+      expectOutput(result, [`set ${variable} (or DATABASE_URL)`]);
+      expect(result.output).not.toMatch(/ran on|dropped/);
+    });
+    describeWithServer(name, server, () => {
+      it(`on ${name} (${variable}): shares, keeps and cleans up`, async () => {
+        expectOutput(await runExample(file, [], { [variable]: url }), expected);
+      }, LIMIT_MS + 5_000);
+    });
+  });
+}
