@@ -12,6 +12,7 @@ import { checkTimezone, hostTimezone } from '../triggers/dates.js';
 import {
   argumentError,
   checkInteger,
+  checkDuration,
   checkOptionalDuration,
   checkOptions,
   checkString,
@@ -190,7 +191,9 @@ export function checkSchedulerOptions(options: unknown): {
   const maxWait =
     checkOptionalDuration(given.maxWait, 'options.maxWait', 60, { positive: true, max: MAX_WAIT_LIMIT }) ?? 60;
   const leaseTime =
-    checkOptionalDuration(given.leaseTime, 'options.leaseTime', LEASE_TIME.default, { max: LEASE_TIME.max }) ?? LEASE_TIME.default;
+    given.leaseTime === undefined
+      ? LEASE_TIME.default
+      : checkDuration(given.leaseTime, 'options.leaseTime', { max: LEASE_TIME.max });
   if (leaseTime < LEASE_TIME.min) {
     throw new InvalidArgumentError('options.leaseTime', leaseTime, `a number of seconds from ${LEASE_TIME.min} to ${LEASE_TIME.max}`);
   }

@@ -59,6 +59,17 @@ describe('maxWait', () => {
   });
 });
 
+describe('leaseTime', () => {
+  it('accepts 1 to 3,600 seconds and refuses anything else, naming the option', () => {
+    for (const ok of [1, 2.5, 3_600]) expect(new Scheduler({ leaseTime: ok })).toBeInstanceOf(Scheduler);
+    for (const bad of [0, 0.5, 3_601, -1, Number.NaN, Infinity, '10', null]) {
+      expect(thrown(() => new Scheduler({ leaseTime: bad as never }))).toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT', field: 'options.leaseTime',
+      });
+    }
+  });
+});
+
 it('a one-off job with a huge jitter is refused rather than removed with a run that never comes', async () => {
   const { scheduler } = makeScheduler();
   await scheduler.start();
