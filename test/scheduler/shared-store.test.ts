@@ -133,6 +133,25 @@ describe('schedulers sharing an SQLite file', () => {
     expect(nodes.ran).toEqual([{ jobId: 'one', slot: T0 + 8 * S, node: 'a' }]);
   }, 60_000);
 
+  it("take over a dead node's leased job the moment its lease expires, not a poll or maxWait later", async () => {
+    const path = scratch.file(`nodes-${files++}.db`);
+    // No polling: b's only reason to wake is the lease's end, which getNextRunTime reports.
+    nodes = new Nodes(() => new SqliteJobStore({ path }, { pollInterval: 0 }));
+    const b = nodes.add('b');
+    await b.scheduler.start({ paused: true });
+    await b.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(S) }), { id: 'taken' });
+    // A node that leases the job at 1 s for 7 s, then dies.
+    const dead = new SqliteJobStore({ path });
+    await dead.start(contractContext());
+    expect((await dead.acquireDueJobs(at(S).toISOString(), 'dead#1', 7_000, 10)).map((job) => job.id)).toEqual(['taken']);
+    await dead.shutdown();
+    await nodes.drive(S);
+    b.scheduler.resume();
+    await nodes.drive(10 * S);
+    expect(nodes.ran).toEqual([{ jobId: 'taken', slot: T0 + S, node: 'b' }]);
+    expect(ofType(b.events, 'job:submitted')[0]?.timestamp).toEqual(at(8 * S));
+  }, 60_000);
+
   it('keep jobs across a restart, applying the misfire rules to the slots missed while no node ran', async () => {
     const { nodes } = onSqlite();
     const a = nodes.add('a');
