@@ -13,6 +13,7 @@ import type { SchedulerContext } from './context.js';
 import { jitterDelay, planDueRuns, type DuePlan, type PlannedRun } from './plan.js';
 import type { TaskFunction } from './job.js';
 import type { Trigger } from '../triggers/trigger.js';
+import { nextAfter } from './fire-times.js';
 import { reportRun } from './run-events.js';
 import type { Runner } from './runner.js';
 
@@ -29,6 +30,12 @@ export interface PlannedStart {
   readonly delayMs: number;
   /** Whether the runner reads the job again before a delayed or later run (not for finished jobs). */
   readonly recheck: boolean;
+  /**
+   * Shared stores: the run is the first slot of a coalesce-`'all'` catch-up, and the release
+   * holds the job at its next slot `at` while the run lasts (see {@link JobRelease.hold}); if
+   * the store refuses the run for `maxInstances`, the job skips to `skipTo` instead.
+   */
+  readonly hold: { readonly at: number; readonly skipTo: number | null } | null;
 }
 
 /** How the loop hands one job back, and how much trigger work its plan took. */
@@ -95,18 +102,29 @@ export class DueJobs {
       if (kept !== null) return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(kept) }, work, start: null };
       if (plan.failure === null) return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start: null };
     }
+    this.#reported.delete(`${store}\0${id}`);
+    if (defer && plan.series !== null && plan.failure === null) {
+      // A catch-up on a shared store runs one slot per commit: the job stays held at the next
+      // slot while this one runs, then is let go, due again, and planned afresh (by whichever
+      // node takes it). A node that dies mid-catch-up leaves the rest to the others.
+      const first = plan.series.first;
+      const at = plan.series.listed?.[1] ?? (nextAfter(trigger, first, nowDate) as number);
+      const run = { scheduledRunTime: first, span: null };
+      const hold = { at, skipTo: plan.nextRunTime };
+      const start: PlannedStart = { record, store, fn, trigger, run, series: null, delayMs: delay, recheck: true, hold };
+      return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(at), hold: true }, work: work + 1, start };
+    }
     let start: PlannedStart | null = null;
     if (plan.run !== null || plan.series !== null) {
       // A job whose trigger finished is no longer stored once released: its runs cannot be
       // checked against the store, and need not be (nobody can change it any more).
       const recheck = plan.nextRunTime !== null;
-      start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck };
+      start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck, hold: null };
       if (!defer) {
         this.submit(start);
         start = null;
       }
     }
-    this.#reported.delete(`${store}\0${id}`);
     if (plan.failure !== null) {
       this.#invalid(record, store, plan.failure, true);
       return { release: { id, acquiredRunTime, nextRunTime: null, pause: true }, work, start };

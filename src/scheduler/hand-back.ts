@@ -107,15 +107,27 @@ export class HandBack {
     reportRemoved(ctx, this.alias, result.removed);
     const started = new Set(result.started);
     const atLimit = new Set(result.atLimit);
+    // Held jobs whose run was refused: the catch-up is skipped, as a refused series is.
+    const skips: JobRelease[] = [];
     starts.forEach((start, i) => {
       const { runId } = runs[i] as RunStart;
+      const { hold, record } = start;
       if (started.has(runId)) {
         leases.started(this.alias, runId);
+        if (hold !== null) leases.hold(this.alias, runId, this.owner, record.id, toIso(hold.at));
         jobs.submit(start, runId);
       } else if (atLimit.has(runId)) {
-        runner.atLimit(start.record, this.alias, DueJobs.runOf(start));
+        runner.atLimit(record, this.alias, DueJobs.runOf(start));
+        if (hold !== null) {
+          const at = toIso(hold.at);
+          skips.push({ id: record.id, acquiredRunTime: at, nextRunTime: hold.skipTo === null ? null : toIso(hold.skipTo) });
+        }
       }
     });
+    if (skips.length > 0) {
+      const skipped = await store.commitJobs(this.owner, skips, [], now, ctx.leaseMs);
+      reportRemoved(ctx, this.alias, skipped.removed);
+    }
   }
 }
 
@@ -136,7 +148,8 @@ export async function release(
   reportRemoved(ctx, alias, removed);
 }
 
-function reportRemoved(ctx: SchedulerContext, alias: string, removed: readonly string[]): void {
+/** Reports the jobs a store removed when they were handed back (their trigger finished). */
+export function reportRemoved(ctx: SchedulerContext, alias: string, removed: readonly string[]): void {
   for (const id of removed) {
     ctx.inlineTasks.delete(id);
     ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });

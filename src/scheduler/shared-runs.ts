@@ -27,7 +27,17 @@ export function sharedRuns(store: JobStore | undefined): SharedJobStore | null {
 /** A new run id. */
 export const newRunId = (): string => randomUUID();
 
-/** Runs in flight in shared stores, by store alias. */
+/** A job held by this scheduler while the run of one of its catch-up slots lasts. */
+interface Hold {
+  readonly alias: string;
+  /** The lease owner that holds it (the pass that took it). */
+  readonly owner: string;
+  readonly jobId: string;
+  /** The job's next run time while held (ISO-8601): the next slot of the catch-up. */
+  readonly at: string;
+}
+
+/** Runs in flight in shared stores, by store alias, and the jobs held while they run. */
 export class RunLeases {
   /** Run ids in flight, by store alias. */
   readonly #live = new Map<string, Set<string>>();
@@ -37,6 +47,10 @@ export class RunLeases {
   readonly #finishing = new Map<string, Promise<void>>();
   /** When each store was last asked for abandoned runs. */
   readonly #reapedAt = new Map<string, number>();
+  /** Jobs held while a run lasts, by run id. */
+  readonly #held = new Map<string, Hold>();
+  /** Held jobs being let go (after their run ended). */
+  readonly #lettingGo = new Set<Promise<void>>();
   #timer: ClockTimer | null = null;
 
   constructor(private readonly ctx: SchedulerContext) {}
@@ -49,11 +63,25 @@ export class RunLeases {
     this.#arm();
   }
 
+  /**
+   * The run `runId` is the slot of a catch-up whose job `owner` holds at its next slot `at`: the
+   * hold is renewed while the run lasts, and the job let go when it ends.
+   */
+  hold(alias: string, runId: string, owner: string, jobId: string, at: string): void {
+    this.#held.set(runId, { alias, owner, jobId, at });
+  }
+
   /** A run has ended (however): the store forgets it (ends are sent in batches, one call at a time). */
   ended(alias: string, runId: string): void {
     const live = this.#live.get(alias);
     if (live === undefined || !live.delete(runId)) return;
     if (live.size === 0) this.#live.delete(alias);
+    const hold = this.#held.get(runId);
+    if (hold !== undefined) {
+      this.#held.delete(runId);
+      this.#track(this.#letGo(hold, runId));
+      return;
+    }
     const ended = this.#ended.get(alias) ?? [];
     ended.push(runId);
     this.#ended.set(alias, ended);
@@ -67,8 +95,34 @@ export class RunLeases {
 
   /** Resolves once every ended run has been told to its store (before the stores shut down). */
   async settle(): Promise<void> {
-    while (this.#finishing.size > 0) await Promise.allSettled([...this.#finishing.values()]);
+    while (this.#finishing.size > 0 || this.#lettingGo.size > 0) {
+      await Promise.allSettled([...this.#finishing.values(), ...this.#lettingGo]);
+    }
     if (this.#live.size === 0) this.#disarm();
+  }
+
+  /**
+   * Ends the run of a held job's slot, then lets the job go, due at its next slot: the next pass
+   * of any scheduler plans the rest of the catch-up. In this order, so the run no longer counts
+   * toward `maxInstances` when the next slot is committed. On failure the hold expires instead.
+   */
+  async #letGo(hold: Hold, runId: string): Promise<void> {
+    const store = sharedRuns(this.ctx.stores.get(hold.alias));
+    if (store === null) return;
+    try {
+      await store.finishRuns([runId]);
+      const now = new Date(this.ctx.clock.now()).toISOString();
+      await store.commitJobs(hold.owner, [{ id: hold.jobId, acquiredRunTime: hold.at, nextRunTime: hold.at }], [], now, this.ctx.leaseMs);
+      this.ctx.wakeup();
+    } catch (error) {
+      this.ctx.log('error', `job store ${JSON.stringify(hold.alias)}: letting job ${JSON.stringify(hold.jobId)} go failed; its lease will expire`, error);
+      this.ctx.emit('store:error', { alias: hold.alias, error });
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    this.#lettingGo.add(work);
+    void work.finally(() => this.#lettingGo.delete(work));
   }
 
   /**
@@ -128,18 +182,35 @@ export class RunLeases {
 
   async #extend(): Promise<void> {
     const now = new Date(this.ctx.clock.now()).toISOString();
-    await Promise.all(
-      [...this.#live].map(async ([alias, live]) => {
-        const store = sharedRuns(this.ctx.stores.get(alias));
-        if (store === null) return;
-        try {
-          await store.extendRuns(this.ctx.identity, [...live], now, this.ctx.leaseMs);
-        } catch (error) {
-          this.ctx.log('error', `job store ${JSON.stringify(alias)}: extending the leases of runs in flight failed`, error);
-          this.ctx.emit('store:error', { alias, error });
-        }
-      }),
+    // Held jobs by store and owner: each group's holds are renewed in one call.
+    const holds = new Map<string, Hold[]>();
+    for (const hold of this.#held.values()) {
+      const key = `${hold.alias}\0${hold.owner}`;
+      holds.set(key, [...(holds.get(key) ?? []), hold]);
+    }
+    const calls = [...this.#live].map(([alias, live]) =>
+      this.#call(alias, 'extending the leases of runs in flight', (store) =>
+        store.extendRuns(this.ctx.identity, [...live], now, this.ctx.leaseMs),
+      ),
     );
+    for (const group of holds.values()) {
+      const { alias, owner } = group[0] as Hold;
+      const renewals = group.map(({ jobId, at }) => ({ id: jobId, acquiredRunTime: at, nextRunTime: at, hold: true }));
+      calls.push(this.#call(alias, 'renewing held jobs', (store) => store.commitJobs(owner, renewals, [], now, this.ctx.leaseMs)));
+    }
+    await Promise.all(calls);
     if (this.#live.size > 0) this.#arm();
+  }
+
+  /** One call to a shared store; a failure is logged and reported, never thrown. */
+  async #call(alias: string, what: string, call: (store: SharedJobStore) => Promise<unknown>): Promise<void> {
+    const store = sharedRuns(this.ctx.stores.get(alias));
+    if (store === null) return;
+    try {
+      await call(store);
+    } catch (error) {
+      this.ctx.log('error', `job store ${JSON.stringify(alias)}: ${what} failed`, error);
+      this.ctx.emit('store:error', { alias, error });
+    }
   }
 }

@@ -83,6 +83,15 @@ export interface JobRelease {
    * give the slot after the job's due ones, so that nothing is lost.
    */
   pause?: boolean;
+  /**
+   * Only in {@link SharedRuns.commitJobs} (`releaseJobs` ignores it): the job moves to
+   * `nextRunTime` as usual, but stays leased to the same owner until `now + leaseMs` instead of
+   * being handed back. A release to the stored `nextRunTime` with `hold` only renews the lease
+   * (the version is unchanged). The scheduler holds a job this way while it runs one slot of a
+   * coalesce-`'all'` catch-up, with the job already pointing at the next slot: if it dies, the
+   * lease expires and another scheduler goes on from there.
+   */
+  hold?: boolean;
 }
 
 /** Context a store receives when the scheduler starts it. */

@@ -69,7 +69,8 @@ export interface SharedRuns {
   /**
    * In one atomic step: ends the leases `owner` holds as {@link JobStore.releaseJobs} does (same
    * rules: a release whose lease is gone, or whose job changed its `nextRunTime` or trigger,
-   * only drops the lease), then records each run of `runs` whose job's release was applied (a
+   * only drops the lease; a release with {@link JobRelease.hold} keeps the job leased to `owner`
+   * until `now + leaseMs`), then records each run of `runs` whose job's release was applied (a
    * run of a job another owner took over is never recorded), or that has no release in this
    * call (a run started with `runJob`), as long as fewer than its `maxInstances` runs of that
    * job are in flight; recorded runs hold a lease until `now + leaseMs`.

@@ -62,6 +62,43 @@ export function sharedRunsContract(name: string, setup: () => Promise<JobStoreFi
       expect((await s.reapRuns(T1)).map((r) => r.runId).sort()).toStrictEqual(['r-move', 'r-pause', 'r-remove']);
     });
 
+    it('holds a job released with hold: moved, still leased to its owner until now + leaseMs, renewable, then free', async () => {
+      const s = h.shared;
+      const other = await h.openShared();
+      await s.addJob(makeRecord({ id: 'a', nextRunTime: T0, version: 2 }));
+      await s.acquireDueJobs(T0, 'A#1', MINUTE, 10);
+      const held = await s.commitJobs('A#1', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T0_30, hold: true }], [run('r1', 'a')], T0, MINUTE);
+      expect(held).toStrictEqual({ removed: [], started: ['r1'], atLimit: [] });
+      expect(await s.getJob('a')).toStrictEqual(makeRecord({ id: 'a', nextRunTime: T0_30, version: 3 }));
+      // Due at T0:30, but held until T1: nobody else takes it.
+      expect(await other.acquireDueJobs(T0_30, 'B#1', MINUTE, 10)).toStrictEqual([]);
+      // A renewal (hold to the stored time) moves the lease's end to T1:30, not the record.
+      await s.commitJobs('A#1', [{ id: 'a', acquiredRunTime: T0_30, nextRunTime: T0_30, hold: true }], [], T0_30, MINUTE);
+      expect(await s.getJob('a')).toStrictEqual(makeRecord({ id: 'a', nextRunTime: T0_30, version: 3 }));
+      expect(await other.acquireDueJobs(T1, 'B#2', MINUTE, 10)).toStrictEqual([]);
+      expect(await other.getNextRunTime()).toBe('2026-01-01T00:01:30.000Z');
+      // Its owner goes on to the next slot and lets go: free, and due for anyone at T2.
+      const next = await s.commitJobs('A#1', [{ id: 'a', acquiredRunTime: T0_30, nextRunTime: T2 }], [run('r2', 'a', 'n1', 2, T0_30)], T1, MINUTE);
+      expect(next.started).toStrictEqual(['r2']);
+      expect((await other.acquireDueJobs(T2, 'B#3', MINUTE, 10)).map((r) => r.id)).toStrictEqual(['a']);
+      // releaseJobs has no lease to give: hold is ignored there.
+      await other.releaseJobs('B#3', [{ id: 'a', acquiredRunTime: T2, nextRunTime: T3, hold: true }]);
+      expect((await s.acquireDueJobs(T3, 'A#2', MINUTE, 10)).map((r) => r.id)).toStrictEqual(['a']);
+    });
+
+    it("takes over a held job once its owner's hold has expired", async () => {
+      const s = h.shared;
+      const other = await h.openShared();
+      await s.addJob(makeRecord({ id: 'a', nextRunTime: T0 }));
+      await s.acquireDueJobs(T0, 'A#1', MINUTE, 10);
+      await s.commitJobs('A#1', [{ id: 'a', acquiredRunTime: T0, nextRunTime: T0_30, hold: true }], [run('r1', 'a')], T0, MINUTE);
+      expect(await other.acquireDueJobs(T0_30, 'B#1', MINUTE, 10)).toStrictEqual([]);
+      expect((await other.acquireDueJobs(T1, 'B#2', MINUTE, 10)).map((r) => r.nextRunTime)).toStrictEqual([T0_30]);
+      // The old owner's late release is dropped.
+      const late = await s.commitJobs('A#1', [{ id: 'a', acquiredRunTime: T0_30, nextRunTime: T2 }], [run('r2', 'a', 'n1', 2)], T1, MINUTE);
+      expect(late).toStrictEqual({ removed: [], started: [], atLimit: [] });
+    });
+
     it('never records a run of a job whose lease another owner holds', async () => {
       const s = h.shared;
       await s.addJob(makeRecord({ id: 'a', nextRunTime: T0 }));

@@ -152,6 +152,66 @@ describe('schedulers sharing an SQLite file', () => {
     expect(ofType(b.events, 'job:submitted')[0]?.timestamp).toEqual(at(8 * S));
   }, 60_000);
 
+  it("run a coalesce-'all' catch-up one slot at a time, and on another node the rest of it when the first is cut off", async () => {
+    const path = scratch.file(`nodes-${files++}.db`);
+    // Node i's store fails every call once i is in `cut` (a node cut off from the database is,
+    // to the others, a node that died).
+    const cut = new Set<number>();
+    let opened = 0;
+    nodes = new Nodes(
+      () => {
+        const index = opened++;
+        const store = new SqliteJobStore({ path }, { pollInterval: 0.5 });
+        return new Proxy(store, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target) as unknown;
+            if (typeof value !== 'function' || key === 'shutdown') return typeof value === 'function' ? value.bind(target) : value;
+            return (...args: unknown[]) =>
+              cut.has(index) ? Promise.reject(new Error('connection lost')) : (value as (...a: unknown[]) => unknown).apply(target, args);
+          },
+        });
+      },
+      { leaseTime: 3 },
+    );
+    let running = 0;
+    let most = 0;
+    nodes.tasks.step = async (ctx) => {
+      nodes!.ran.push({ jobId: ctx.job.id, slot: ctx.scheduledRunTime.getTime() - T0, node: ctx.scheduler.identity });
+      // Node a never finishes the slot at 3 s: it is cut off in the middle of it (and its run
+      // then counts as over, for the others).
+      if (ctx.scheduler.identity === 'a' && ctx.scheduledRunTime.getTime() === T0 + 3 * S) await new Promise(() => undefined);
+      most = Math.max(most, ++running);
+      await nodes!.clock.sleep(200);
+      running--;
+    };
+    const a = nodes.add('a');
+    await a.scheduler.start({ paused: true });
+    await a.scheduler.addJob('step', new IntervalTrigger({ seconds: 1, startDate: at(S) }), {
+      id: 'c', coalesce: 'all', misfireGraceTime: null, maxInstances: 1,
+    });
+    await nodes.drive(10 * S + 500); // slots at 1..10 s are due
+    a.scheduler.resume();
+    await nodes.drive(S);
+    // One after another, each committed before it starts: 1 and 2 done, 3 running on a.
+    expect(nodes.ran.map((run) => [run.slot / S, run.node])).toEqual([[1, 'a'], [2, 'a'], [3, 'a']]);
+    cut.add(0);
+    const b = nodes.add('b');
+    await b.scheduler.start();
+    await nodes.drive(20 * S, 250);
+    const slots = nodes.ran.map((run) => run.slot / S);
+    // Every slot once: 1-3 on a, the rest (the catch-up, then on time) on b; never two at once.
+    // A slot that came due while the catch-up's last run still ran is skipped and reported
+    // (maxInstances 1), as anywhere.
+    const skipped = ofType(b.events, 'job:max-instances').map((event) => (event.scheduledRunTime.getTime() - T0) / S);
+    expect(skipped.length).toBeLessThanOrEqual(1);
+    const accounted = [...slots, ...skipped].sort((x, y) => x - y);
+    expect(accounted).toEqual(Array.from({ length: accounted.length }, (_, k) => k + 1));
+    expect(accounted.length).toBeGreaterThanOrEqual(28);
+    expect(nodes.ran.slice(3).every((run) => run.node === 'b')).toBe(true);
+    expect(most).toBe(1);
+    expect(ofType(b.events, 'job:abandoned')).toEqual([expect.objectContaining({ jobId: 'c', node: 'a', scheduledRunTime: at(3 * S) })]);
+  }, 60_000);
+
   it('keep jobs across a restart, applying the misfire rules to the slots missed while no node ran', async () => {
     const { nodes } = onSqlite();
     const a = nodes.add('a');

@@ -170,7 +170,7 @@ export class SqlEngine {
     if (releases.length === 0) return [];
     return this.#run('releaseJobs', async (db) => {
       checkReleases(releases);
-      const result = await this.#transaction(db, (trx) => commit(trx, this.#scope(), owner, releases, [], 0, '', 0));
+      const result = await this.#transaction(db, (trx) => commit(trx, this.#scope(), owner, releases, [], 0, '', 0, false));
       return result.removed;
     });
   }
@@ -180,7 +180,7 @@ export class SqlEngine {
     return this.#run('commitJobs', (db) => {
       checkReleases(releases);
       const nowMs = instantMs(now, 'now');
-      return this.#transaction(db, (trx) => commit(trx, this.#scope(), owner, releases, runs, nowMs, now, leaseMs));
+      return this.#transaction(db, (trx) => commit(trx, this.#scope(), owner, releases, runs, nowMs, now, leaseMs, true));
     });
   }
 

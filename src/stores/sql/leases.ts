@@ -121,6 +121,10 @@ interface ReleasePlan {
   unlease: string[];
   /** Jobs moved to a new next run time (key), or paused (key `null`), version + 1. */
   moves: Map<string | null, string[]>;
+  /** Jobs moved to a new next run time (key), version + 1, and still leased (`hold`). */
+  holds: Map<string, string[]>;
+  /** Jobs whose lease is only renewed (`hold` to the stored next run time). */
+  renewals: string[];
   /** Jobs removed, by hash. */
   deletes: string[];
   /** Ids of the jobs removed, for the caller. */
@@ -130,8 +134,8 @@ interface ReleasePlan {
 }
 
 /** Decides each release against the locked rows, as `MemoryJobStore.releaseJobs` does. */
-function planReleases(owner: string, releases: readonly JobRelease[], rows: Map<string, LeaseRow>): ReleasePlan {
-  const plan: ReleasePlan = { unlease: [], moves: new Map(), deletes: [], removed: [], applied: new Set() };
+function planReleases(owner: string, releases: readonly JobRelease[], rows: Map<string, LeaseRow>, holding: boolean): ReleasePlan {
+  const plan: ReleasePlan = { unlease: [], moves: new Map(), holds: new Map(), renewals: [], deletes: [], removed: [], applied: new Set() };
   for (const release of releases) {
     const hash = sha256(release.id);
     const row = rows.get(hash);
@@ -145,17 +149,23 @@ function planReleases(owner: string, releases: readonly JobRelease[], rows: Map<
       continue;
     }
     plan.applied.add(release.id);
-    if (release.nextRunTime === null && release.pause !== true) {
+    if (holding && release.hold === true && release.nextRunTime !== null) {
+      if (release.nextRunTime === row.next_run_time) plan.renewals.push(hash);
+      else push(plan.holds, release.nextRunTime, hash);
+    } else if (release.nextRunTime === null && release.pause !== true) {
       plan.deletes.push(hash);
       plan.removed.push(release.id);
     } else {
-      const key = release.nextRunTime;
-      const list = plan.moves.get(key) ?? [];
-      list.push(hash);
-      plan.moves.set(key, list);
+      push(plan.moves, release.nextRunTime, hash);
     }
   }
   return plan;
+}
+
+function push<K>(map: Map<K, string[]>, key: K, hash: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [hash]);
+  else list.push(hash);
 }
 
 /** Locks the job rows of `hashes` (in hash order, so two commits never deadlock) and reads them. */
@@ -174,25 +184,35 @@ async function lockJobs(trx: Db, { t, dialect }: Scope, hashes: readonly string[
   return rows;
 }
 
-/** Applies a release plan to the locked rows. */
-async function applyPlan(trx: Db, t: TableNames, plan: ReleasePlan): Promise<void> {
+/**
+ * Applies a release plan to the locked rows; `leaseUntil` is the end of the leases of held jobs
+ * (`null` for `releaseJobs`, which holds nothing).
+ */
+async function applyPlan(trx: Db, t: TableNames, plan: ReleasePlan, leaseUntil: number | null): Promise<void> {
   await dropLeases(trx, t, plan.unlease);
-  for (const [nextRunTime, hashes] of plan.moves) {
-    // Jobs released to the same slot (every job of a cron line) move in one statement.
-    const nextMs = nextRunTime === null ? null : instantMs(nextRunTime, 'release.nextRunTime');
-    for (const chunk of chunks(hashes)) {
-      await trx
-        .updateTable(t.jobs)
-        .set((eb) => ({
-          next_run_time: nextRunTime,
-          next_run_ms: nextMs,
-          version: eb('version', '+', 1).$castTo<number>(),
-          lease_owner: null,
-          lease_until: null,
-          lease_trigger_hash: null,
-        }))
-        .where('id_hash', 'in', chunk)
-        .execute();
+  const moves: [Map<string | null, string[]>, number | null][] = [[plan.moves, null], [plan.holds, leaseUntil]];
+  for (const [groups, until] of moves) {
+    for (const [nextRunTime, hashes] of groups) {
+      // Jobs released to the same slot (every job of a cron line) move in one statement.
+      const nextMs = nextRunTime === null ? null : instantMs(nextRunTime, 'release.nextRunTime');
+      for (const chunk of chunks(hashes)) {
+        await trx
+          .updateTable(t.jobs)
+          .set((eb) => ({
+            next_run_time: nextRunTime,
+            next_run_ms: nextMs,
+            version: eb('version', '+', 1).$castTo<number>(),
+            // A held job keeps its owner and the trigger it was leased with; others are free.
+            ...(until === null ? { lease_owner: null, lease_until: null, lease_trigger_hash: null } : { lease_until: until }),
+          }))
+          .where('id_hash', 'in', chunk)
+          .execute();
+      }
+    }
+  }
+  if (leaseUntil !== null) {
+    for (const chunk of chunks(plan.renewals)) {
+      await trx.updateTable(t.jobs).set({ lease_until: leaseUntil }).where('id_hash', 'in', chunk).execute();
     }
   }
   for (const chunk of chunks(plan.deletes)) await trx.deleteFrom(t.jobs).where('id_hash', 'in', chunk).execute();
@@ -206,7 +226,8 @@ export function checkReleases(releases: readonly JobRelease[]): void {
 }
 
 /**
- * Ends `owner`'s leases as `releaseJobs` does, then records the runs allowed to start: those
+ * Ends `owner`'s leases as `releaseJobs` does (with `holding`, a release with `hold` keeps its
+ * lease until `now + leaseMs` instead), then records the runs allowed to start: those
  * of jobs whose release was applied or that have no release here, while fewer than their
  * `maxInstances` runs (lease not expired) are in flight on every node together. The job rows of
  * the releases and runs stay locked to the end, so no other commit counts the same job's runs
@@ -221,11 +242,12 @@ export async function commit(
   nowMs: number,
   now: string,
   leaseMs: number,
+  holding: boolean,
 ): Promise<CommitResult> {
   const { t } = scope;
   const rows = await lockJobs(trx, scope, [...releases.map((r) => sha256(r.id)), ...runs.map((r) => sha256(r.jobId))]);
-  const plan = planReleases(owner, releases, rows);
-  await applyPlan(trx, t, plan);
+  const plan = planReleases(owner, releases, rows, holding);
+  await applyPlan(trx, t, plan, holding ? nowMs + leaseMs : null);
   const released = new Set(releases.map((release) => release.id));
   const candidates = runs.filter((run) => !released.has(run.jobId) || plan.applied.has(run.jobId));
   const started: string[] = [];
