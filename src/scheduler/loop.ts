@@ -56,7 +56,6 @@ export class SchedulingLoop {
     private readonly parts: HandBackParts,
   ) {}
 
-
   /** Look at the stores now (after an add, a change or a resume). */
   wakeup(): void {
     if (this.ctx.state !== 'running') return;
