@@ -118,6 +118,33 @@ describeWithServer('MySQL', server, () => {
       }
     });
 
+    it('tries finishRuns again when InnoDB picks it as a deadlock victim', async () => {
+      const store = new MysqlJobStore({ uri: url }, { tablePrefix: 'dl_' });
+      await store.start(contractContext());
+      const other = await mysqlPromise.createConnection({ uri: url });
+      try {
+        const row = (id: string) => [id, 'h'.repeat(64), 'job', 'n2', T0, Date.now() + 60_000, T0];
+        const insert = 'INSERT INTO `dl_runs` (run_id, job_hash, job_id, node, scheduled_run_time, lease_until, started_at) VALUES ?';
+        await other.query(insert, [[row('r1'), row('r2')]]);
+        // Another transaction (larger, so InnoDB rolls the store's back) holds r2 ...
+        await other.query('BEGIN');
+        await other.query(insert, [Array.from({ length: 50 }, (_, k) => row(`filler-${k}`))]);
+        await other.query("DELETE FROM `dl_runs` WHERE run_id = 'r2'");
+        // ... the store deletes r1 and waits for r2 ...
+        const finishing = store.finishRuns(['r1', 'r2']).then(() => 'done', (error: Error) => error.message);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // ... and the other transaction wants r1: a deadlock, which the store loses and retries.
+        await other.query("DELETE FROM `dl_runs` WHERE run_id = 'r1'");
+        await other.query('ROLLBACK');
+        expect(await finishing).toBe('done');
+        const [left] = await other.query("SELECT run_id FROM `dl_runs` WHERE run_id IN ('r1', 'r2')");
+        expect(left).toEqual([]);
+      } finally {
+        await other.end();
+        await store.shutdown();
+      }
+    });
+
     it('compares ids, owners and nodes byte for byte (no case folding, no trailing-space padding)', async () => {
       const store = new MysqlJobStore({ uri: url }, { tablePrefix: 'exact_' });
       await store.start(contractContext());

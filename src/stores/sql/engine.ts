@@ -186,12 +186,14 @@ export class SqlEngine {
 
   async extendRuns(node: string, runIds: string[], now: string, leaseMs: number): Promise<void> {
     if (runIds.length === 0) return;
-    await this.#run('extendRuns', (db) => extend(db, this.#t, node, runIds, instantMs(now, 'now'), leaseMs));
+    const nowMs = instantMs(now, 'now');
+    // In a transaction, so a deadlock with another node's commit is tried again like any call's.
+    await this.#run('extendRuns', (db) => this.#transaction(db, (trx) => extend(trx, this.#t, node, runIds, nowMs, leaseMs)));
   }
 
   async finishRuns(runIds: string[]): Promise<void> {
     if (runIds.length === 0) return;
-    await this.#run('finishRuns', (db) => finish(db, this.#t, runIds));
+    await this.#run('finishRuns', (db) => this.#transaction(db, (trx) => finish(trx, this.#t, runIds)));
   }
 
   async reapRuns(now: string): Promise<AbandonedRun[]> {

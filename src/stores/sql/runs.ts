@@ -16,7 +16,8 @@ import type { TableNames } from './tables.js';
  * not extended: another node may have counted it out (maxInstances) or reaped it meanwhile.
  */
 export async function extend(db: Db, t: TableNames, node: string, runIds: readonly string[], nowMs: number, leaseMs: number): Promise<void> {
-  for (const chunk of chunks(runIds)) {
+  // In id order, as every writer of the runs table locks them, so two calls never deadlock.
+  for (const chunk of chunks([...runIds].sort())) {
     await db
       .updateTable(t.runs)
       .set({ lease_until: nowMs + leaseMs })
@@ -29,7 +30,7 @@ export async function extend(db: Db, t: TableNames, node: string, runIds: readon
 
 /** Forgets runs; unknown ids are ignored. */
 export async function finish(db: Db, t: TableNames, runIds: readonly string[]): Promise<void> {
-  for (const chunk of chunks(runIds)) await db.deleteFrom(t.runs).where('run_id', 'in', chunk).execute();
+  for (const chunk of chunks([...runIds].sort())) await db.deleteFrom(t.runs).where('run_id', 'in', chunk).execute();
 }
 
 /**
