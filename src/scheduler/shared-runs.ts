@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClockTimer } from '../clock/clock.js';
 import type { JobStore } from '../stores/job-store.js';
 import type { SharedJobStore } from '../stores/runs.js';
+import { Batches } from './batches.js';
 import type { SchedulerContext } from './context.js';
 
 /** The store behind `store` if it keeps runs in flight for several schedulers, else `null`. */
@@ -41,16 +42,17 @@ interface Hold {
 export class RunLeases {
   /** Run ids in flight, by store alias. */
   readonly #live = new Map<string, Set<string>>();
-  /** Ended runs not yet told to their store, by store alias. */
-  readonly #ended = new Map<string, string[]>();
-  /** The finishRuns call in progress, by store alias: at most one per store. */
-  readonly #finishing = new Map<string, Promise<void>>();
+  /** Ended runs told to their store (`finishRuns`), by store alias. */
+  readonly #ended = new Batches<string>((alias, runIds) =>
+    // Not fatal: an unfinished run stops counting once its lease expires, and is then reported.
+    this.#call(alias, `ending ${runIds.length} run(s)`, (store) => store.finishRuns(runIds)),
+  );
   /** When each store was last asked for abandoned runs. */
   readonly #reapedAt = new Map<string, number>();
   /** Jobs held while a run lasts, by run id. */
   readonly #held = new Map<string, Hold>();
-  /** Held jobs being let go (after their run ended). */
-  readonly #lettingGo = new Set<Promise<void>>();
+  /** Held jobs whose run ended, let go by store alias and owner (see {@link RunLeases.ended}). */
+  readonly #letGo = new Batches<{ runId: string; hold: Hold }>((_, batch) => this.#letGoNow(batch));
   #timer: ClockTimer | null = null;
 
   constructor(private readonly ctx: SchedulerContext) {}
@@ -77,15 +79,12 @@ export class RunLeases {
     if (live === undefined || !live.delete(runId)) return;
     if (live.size === 0) this.#live.delete(alias);
     const hold = this.#held.get(runId);
-    if (hold !== undefined) {
-      this.#held.delete(runId);
-      this.#track(this.#letGo(hold, runId));
+    if (hold === undefined) {
+      this.#ended.add(alias, runId);
       return;
     }
-    const ended = this.#ended.get(alias) ?? [];
-    ended.push(runId);
-    this.#ended.set(alias, ended);
-    this.#finish(alias);
+    this.#held.delete(runId);
+    this.#letGo.add(`${hold.alias}\0${hold.owner}`, { runId, hold });
   }
 
   /** A forced shutdown: every run still in flight here counts as ended. */
@@ -95,34 +94,26 @@ export class RunLeases {
 
   /** Resolves once every ended run has been told to its store (before the stores shut down). */
   async settle(): Promise<void> {
-    while (this.#finishing.size > 0 || this.#lettingGo.size > 0) {
-      await Promise.allSettled([...this.#finishing.values(), ...this.#lettingGo]);
-    }
+    await Promise.all([this.#ended.settled(), this.#letGo.settled()]);
     if (this.#live.size === 0) this.#disarm();
   }
 
   /**
-   * Ends the run of a held job's slot, then lets the job go, due at its next slot: the next pass
-   * of any scheduler plans the rest of the catch-up. In this order, so the run no longer counts
-   * toward `maxInstances` when the next slot is committed. On failure the hold expires instead.
+   * Ends the runs of held jobs' slots, then lets the jobs go, due at their next slot: the next
+   * pass of any scheduler plans the rest of their catch-ups. In this order, so the runs no longer
+   * count toward `maxInstances` when the next slots are committed. One call of each kind for all
+   * that ended meanwhile (a thousand jobs catching up together must not cost a thousand
+   * transactions a slot), one batch at a time per owner. On failure the holds expire instead.
    */
-  async #letGo(hold: Hold, runId: string): Promise<void> {
-    const store = sharedRuns(this.ctx.stores.get(hold.alias));
-    if (store === null) return;
-    try {
-      await store.finishRuns([runId]);
+  #letGoNow(batch: { runId: string; hold: Hold }[]): Promise<void> {
+    const { alias, owner } = (batch[0] as { hold: Hold }).hold;
+    return this.#call(alias, `letting ${batch.length} held job(s) go`, async (store) => {
+      await store.finishRuns(batch.map(({ runId }) => runId));
       const now = new Date(this.ctx.clock.now()).toISOString();
-      await store.commitJobs(hold.owner, [{ id: hold.jobId, acquiredRunTime: hold.at, nextRunTime: hold.at }], [], now, this.ctx.leaseMs);
+      const releases = batch.map(({ hold }) => ({ id: hold.jobId, acquiredRunTime: hold.at, nextRunTime: hold.at }));
+      await store.commitJobs(owner, releases, [], now, this.ctx.leaseMs);
       this.ctx.wakeup();
-    } catch (error) {
-      this.ctx.log('error', `job store ${JSON.stringify(hold.alias)}: letting job ${JSON.stringify(hold.jobId)} go failed; its lease will expire`, error);
-      this.ctx.emit('store:error', { alias: hold.alias, error });
-    }
-  }
-
-  #track(work: Promise<void>): void {
-    this.#lettingGo.add(work);
-    void work.finally(() => this.#lettingGo.delete(work));
+    });
   }
 
   /**
@@ -144,26 +135,6 @@ export class RunLeases {
         runId: run.runId,
       });
     }
-  }
-
-  #finish(alias: string): void {
-    if (this.#finishing.has(alias)) return; // the call in progress sends the rest when it is done
-    const ids = this.#ended.get(alias);
-    const store = sharedRuns(this.ctx.stores.get(alias));
-    this.#ended.delete(alias);
-    if (ids === undefined || store === null) return;
-    const call = store
-      .finishRuns(ids)
-      .catch((error: unknown) => {
-        // Not fatal: an unfinished run stops counting once its lease expires, and is then reported.
-        this.ctx.log('error', `job store ${JSON.stringify(alias)}: ending ${ids.length} run(s) failed`, error);
-        this.ctx.emit('store:error', { alias, error });
-      })
-      .finally(() => {
-        this.#finishing.delete(alias);
-        if (this.#ended.has(alias)) this.#finish(alias);
-      });
-    this.#finishing.set(alias, call);
   }
 
   /** Extends the leases of the runs in flight every third of a lease, while there are any. */
