@@ -98,3 +98,17 @@ export async function codeOf(promise: Promise<unknown>): Promise<string | undefi
     return (error as { code?: string }).code ?? String(error);
   }
 }
+
+/**
+ * What building something throws, as `{ code, field }` (an argument error names its field), or
+ * `'no error'`.
+ */
+export function fieldAtFault(make: () => unknown): { code: unknown; field: unknown } | 'no error' {
+  try {
+    make();
+    return 'no error';
+  } catch (error) {
+    const { code, field } = error as { code?: unknown; field?: unknown };
+    return { code, field };
+  }
+}

@@ -2,6 +2,7 @@ import mysql from 'mysql2';
 import mysqlPromise from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MysqlJobStore } from '../../src/stores/mysql.js';
+import { fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
 import { sqlStoreContract, type SqlFixture } from '../contracts/sql-store.contract.js';
 import { describeWithServer, mysqlScratch, probe, withDatabase } from '../helpers/databases.js';
@@ -50,12 +51,8 @@ describeWithServer('MySQL', server, () => {
   describe('MysqlJobStore', () => {
     it('checks its arguments, naming the field at fault', () => {
       const field = (make: () => unknown): unknown => {
-        try {
-          make();
-          return 'no error';
-        } catch (error) {
-          return (error as { field: string }).field;
-        }
+        const fault = fieldAtFault(make);
+        return fault === 'no error' ? fault : fault.field;
       };
       expect(field(() => new MysqlJobStore({ uri: '' }))).toBe('connection.uri');
       expect(field(() => new MysqlJobStore({ pool: {} as never }))).toBe('connection.pool');

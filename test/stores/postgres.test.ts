@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobStoreContext } from '../../src/stores/job-store.js';
 import { PostgresJobStore } from '../../src/stores/postgres.js';
-import { codeOf } from '../contracts/harness.js';
+import { codeOf, fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
 import { sqlStoreContract, type SqlFixture } from '../contracts/sql-store.contract.js';
 import { describeWithServer, PG_URL, pgScratch, probe, scratchName } from '../helpers/databases.js';
@@ -63,12 +63,8 @@ describeWithServer('PostgreSQL', server, () => {
   describe('PostgresJobStore', () => {
     it('checks its arguments, naming the field at fault', () => {
       const field = (make: () => unknown): unknown => {
-        try {
-          make();
-          return 'no error';
-        } catch (error) {
-          return (error as { field: string }).field;
-        }
+        const fault = fieldAtFault(make);
+        return fault === 'no error' ? fault : fault.field;
       };
       expect(field(() => new PostgresJobStore({ connectionString: '' }))).toBe('connection.connectionString');
       expect(field(() => new PostgresJobStore({ pool: {} as never }))).toBe('connection.pool');

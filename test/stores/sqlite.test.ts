@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteJobStore } from '../../src/stores/sqlite.js';
-import { codeOf } from '../contracts/harness.js';
+import { codeOf, fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
 import { sqlStoreContract, type SqlFixture } from '../contracts/sql-store.contract.js';
 import { sqliteScratch } from '../helpers/databases.js';
@@ -42,14 +42,7 @@ sqlStoreContract('SQLite', (): SqlFixture => ({
 
 describe('SqliteJobStore', () => {
   it('checks its arguments, naming the field at fault', () => {
-    const field = (make: () => unknown): unknown => {
-      try {
-        make();
-        return 'no error';
-      } catch (error) {
-        return { code: (error as { code: string }).code, field: (error as { field: string }).field };
-      }
-    };
+    const field = fieldAtFault;
     const args = (field: string) => ({ code: 'ERR_INVALID_ARGUMENT', field });
     expect(field(() => new SqliteJobStore({ path: '' }))).toStrictEqual(args('connection.path'));
     expect(field(() => new SqliteJobStore({} as never))).toStrictEqual(args('connection'));

@@ -6,12 +6,23 @@
  * @internal
  * @module
  */
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { JobStoreContext } from 'timetable';
 import type { Tables } from './tables.js';
 
 /** A Kysely instance on the store's tables: the whole database or one transaction of it. */
 export type Db = Kysely<Tables>;
+
+/** `db` once the server answered it; destroyed (its pool closed), and the error thrown, if not. */
+export async function answering(db: Db): Promise<Db> {
+  try {
+    await sql`select 1`.execute(db);
+    return db;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
 
 /** Column types and DDL quirks, for the migrations. */
 export interface Ddl {

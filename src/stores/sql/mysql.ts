@@ -12,7 +12,7 @@ import { Kysely, MysqlDialect, sql, type MysqlPool } from 'kysely';
 import mysql from 'mysql2';
 import type { Pool as PromisePool } from 'mysql2/promise';
 import { StoreError } from 'timetable';
-import type { Db, SqlDialect } from './dialect.js';
+import { answering, type Db, type SqlDialect } from './dialect.js';
 import type { Tables } from './tables.js';
 
 /** Where the MySQL store's data is. */
@@ -94,13 +94,7 @@ export function mysqlDialect(source: MysqlSource, prefix: string): SqlDialect {
       const handle: MysqlPool = own
         ? (pool as unknown as MysqlPool)
         : { getConnection: (callback) => pool.getConnection(callback as never), end: (callback) => callback(null) };
-      const db = new Kysely<Tables>({ dialect: new MysqlDialect({ pool: handle }) });
-      try {
-        await sql`select 1`.execute(db);
-      } catch (error) {
-        await db.destroy();
-        throw error;
-      }
+      const db = await answering(new Kysely<Tables>({ dialect: new MysqlDialect({ pool: handle }) }));
       return { db, close: () => db.destroy() };
     },
     transaction: (db, fn) => db.transaction().setIsolationLevel('read committed').execute(fn),

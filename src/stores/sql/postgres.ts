@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, WithSchemaPlugin } from 'kysely';
 import pg from 'pg';
 import type { JobStoreContext } from 'timetable';
-import type { Db, SqlDialect } from './dialect.js';
+import { answering, type Db, type SqlDialect } from './dialect.js';
 import { detailOf } from './faults.js';
 import { PgListener } from './pg-listener.js';
 import { sha256 } from './records.js';
@@ -110,13 +110,7 @@ export function postgresDialect(source: PostgresSource, schema: string, prefix: 
         // The application's pool is theirs to end: Kysely's destroy() ends what it is given.
         end: async () => (own ? current.end() : undefined),
       };
-      const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: handle }), plugins: [new WithSchemaPlugin(schema)] });
-      try {
-        await sql`select 1`.execute(db);
-      } catch (error) {
-        await db.destroy();
-        throw error;
-      }
+      const db = await answering(new Kysely<Tables>({ dialect: new PostgresDialect({ pool: handle }), plugins: [new WithSchemaPlugin(schema)] }));
       return {
         db,
         close: async () => {

@@ -9,7 +9,7 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { Db, SqlDialect } from './dialect.js';
+import { answering, type Db, type SqlDialect } from './dialect.js';
 import type { Tables } from './tables.js';
 
 /**
@@ -83,13 +83,7 @@ export function sqliteDialect(source: SqliteSource): SqlDialect {
       const own = 'path' in source;
       // The application's database is theirs to close: Kysely's destroy() closes what it is given.
       const handle = own ? database : { prepare: (text: string) => database.prepare(text), close: () => undefined };
-      const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: handle }) });
-      try {
-        await sql`select 1`.execute(db);
-      } catch (error) {
-        await db.destroy();
-        throw error;
-      }
+      const db = await answering(new Kysely<Tables>({ dialect: new SqliteDialect({ database: handle }) }));
       return { db, close: () => db.destroy() };
     },
     transaction: immediate,
