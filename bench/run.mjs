@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: timetable (from the repo's built ../dist) beside the Node scheduler peers
- * and two floors. Every (workload, library, size, repeat) runs in a fresh child process
- * (`node --expose-gc --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the
- * child prints one `@@result {json}` line. The full run writes docs/performance.md.
+ * and two floors (W1-W4), and timetable's SQL stores beside its memory store and pg-boss (W5-W7,
+ * against the PostgreSQL and MySQL servers of BENCH_POSTGRES_URL and BENCH_MYSQL_URL, see
+ * workloads/_stores.mjs; a store whose server cannot be reached is n/a). Every (workload,
+ * library, size, repeat) runs in a fresh child process (`node --expose-gc
+ * --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the child prints one
+ * `@@result {json}` line. The full run writes docs/performance.md.
  *
- *   node bench/run.mjs                                   # everything (~10 min), writes docs/performance.md
+ *   node bench/run.mjs                                   # everything (~30 min), writes docs/performance.md
+ *   node bench/run.mjs --workload w1,w2,w3,w4            # the in-process part only (~10 min), printed only
  *   node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1   # a subset, printed only
- *   options: --workload w1,w2,w3,w4  --lib a,b  --repeat N  --out FILE  --dry-run (list the runs)
+ *   node bench/run.mjs --workload w5 --store memory,postgres             # stores: a subset
+ *   node bench/run.mjs --workload w6 --merge             # rerun W6, keep the rest of the last run, write docs/performance.md
+ *   node bench/run.mjs --render                          # rewrite docs/performance.md from the last results, running nothing
+ *   options: --workload w1,...,w7  --lib a,b  --store a,b  --repeat N  --out FILE  --merge  --render  --dry-run (list the runs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +27,10 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const LIBS = ['timetable', 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
 const FLOORS = ['floor-timeouts', 'floor-sorted'];
+/** Libraries of the store workloads only (W7). */
+const STORE_PEERS = ['pg-boss'];
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'];
+const STORES = ['memory', 'sqlite', 'postgres', 'mysql'];
 const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
 /** How long a child may take after printing its result before it counts as not exiting by itself. */
 const EXIT_LIMIT_MS = 5_000;
@@ -34,37 +45,55 @@ const PLAN = {
   w2: { repeats: 3, limitMs: 30_000 },
   w3: { sizes: [1_000, 10_000], kinds: ['cron', 'interval'], repeats: 1, limitMs: 40_000 },
   w4: { repeats: 3, limitMs: 30_000 },
+  // W5: every store beside the memory store, one run each (20 s windows); the limit covers
+  // 10,000 adds on a slow database.
+  w5: { sizes: [1_000, 10_000], stores: STORES, repeats: 1, limitMs: { 1_000: 90_000, 10_000: 180_000 } },
+  // W6: 3 node processes on one store, 60 s judged, one node killed every 10 s.
+  w6: { stores: ['postgres', 'mysql', 'sqlite'], repeats: 1, limitMs: 180_000 },
+  // W7: 1,000 minute-cron jobs for 3 minutes on PostgreSQL, pg-boss first.
+  w7: { libs: ['pg-boss', 'timetable'], repeats: 1, limitMs: 420_000 },
 };
 /** The libraries whose cells get more than one run (all of them with --repeat). */
 const REPEATED = ['timetable'];
 
 function parseArgs(argv) {
-  const options = { workloads: ['w1', 'w2', 'w3', 'w4'], libs: LIBS, repeat: null, out: null, partial: false, dryRun: false };
+  const options = { workloads: WORKLOADS, libs: [...LIBS, ...STORE_PEERS], stores: STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
   for (let k = 0; k < argv.length; k += 2) {
     const [flag, value] = [argv[k], argv[k + 1]];
-    if (flag === '--dry-run') {
-      options.dryRun = true;
+    if (flag === '--dry-run' || flag === '--merge' || flag === '--render') {
+      if (flag === '--dry-run') options.dryRun = true;
+      else if (flag === '--merge') options.merge = true;
+      else options.render = true;
       k--;
       continue;
     }
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--workload') options.workloads = value.split(',');
     else if (flag === '--lib') options.libs = value.split(',');
+    else if (flag === '--store') options.stores = value.split(',');
     else if (flag === '--repeat') options.repeat = Number(value);
     else if (flag === '--out') options.out = value;
     else throw new Error(`unknown option ${flag}`);
     if (flag !== '--out') options.partial = true;
   }
-  for (const lib of options.libs) if (!LIBS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${LIBS}`);
+  for (const lib of options.libs) if (!LIBS.includes(lib) && !STORE_PEERS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${[...LIBS, ...STORE_PEERS]}`);
+  for (const w of options.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS}`);
+  for (const store of options.stores) if (!STORES.includes(store)) throw new Error(`unknown store ${store}; one of ${STORES}`);
+  if (options.merge && (options.libs.length < LIBS.length + STORE_PEERS.length || options.stores.length < STORES.length || options.repeat !== null)) {
+    throw new Error('--merge reruns whole workloads: use it with --workload only');
+  }
+  // A merged run completes the last full run: it writes the report like one.
+  if (options.merge) options.partial = false;
   return options;
 }
 
 /** Every child to run, repeats outermost so that a slow spell of the machine hits all libraries alike. */
-function tasks({ workloads, libs, repeat }) {
+function tasks({ workloads, libs: chosen, stores, repeat }) {
   const list = [];
+  const libs = chosen.filter((lib) => LIBS.includes(lib));
   // Run r of a cell is made for r = 0, and for later r only for REPEATED libraries (or with --repeat).
   const runs = (planned, lib) => repeat ?? (REPEATED.includes(lib) ? planned : 1);
-  const { w1, w2, w3, w4 } = PLAN;
+  const { w1, w2, w3, w4, w5, w6, w7 } = PLAN;
   const rounds = (planned, body) => {
     for (let r = 0; r < (repeat ?? planned); r++) body(r);
   };
@@ -101,6 +130,29 @@ function tasks({ workloads, libs, repeat }) {
     rounds(w4.repeats, (r) => {
       for (const lib of libs) {
         if (r < runs(w4.repeats, lib)) list.push({ workload: 'w4', lib, key: '1', cap: 'interval', args: [lib], limitMs: w4.limitMs, r });
+      }
+    });
+  }
+  if (workloads.includes('w5') && libs.includes('timetable')) {
+    for (const n of w5.sizes) {
+      rounds(w5.repeats, (r) => {
+        for (const store of w5.stores.filter((name) => stores.includes(name))) {
+          list.push({ workload: 'w5', lib: 'timetable', key: `${store} ${n}`, cap: store, args: [store, n], limitMs: w5.limitMs[n], r });
+        }
+      });
+    }
+  }
+  if (workloads.includes('w6') && libs.includes('timetable')) {
+    rounds(w6.repeats, (r) => {
+      for (const store of w6.stores.filter((name) => stores.includes(name))) {
+        list.push({ workload: 'w6', lib: 'timetable', key: store, cap: store, args: [store], limitMs: w6.limitMs, r });
+      }
+    });
+  }
+  if (workloads.includes('w7')) {
+    rounds(w7.repeats, (r) => {
+      for (const lib of w7.libs.filter((name) => chosen.includes(name))) {
+        list.push({ workload: 'w7', lib, key: 'minute', cap: 'minute', args: [lib], limitMs: w7.limitMs, r });
       }
     });
   }
@@ -179,7 +231,7 @@ function prepare() {
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (built.status !== 0) throw new Error('npm run build failed');
   }
-  if (!existsSync(join(BENCH, 'node_modules', 'croner'))) {
+  if (!existsSync(join(BENCH, 'node_modules', 'croner')) || !existsSync(join(BENCH, 'node_modules', 'pg-boss'))) {
     console.log('installing the peers (npm ci in bench/) ...');
     const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
     if (installed.status !== 0) throw new Error('npm ci in bench/ failed');
@@ -201,11 +253,37 @@ function versions() {
     list[lib] = read(join(BENCH, 'node_modules', lib, 'package.json'));
   }
   list['toad-scheduler'] += ` (cron jobs through croner ${read(join(BENCH, 'node_modules/toad-scheduler/node_modules/croner/package.json'))})`;
+  list['pg-boss'] = read(join(BENCH, 'node_modules', 'pg-boss', 'package.json'));
+  // The drivers timetable's stores load: the repo's own devDependencies.
+  for (const name of ['better-sqlite3', 'pg', 'mysql2']) {
+    const file = join(ROOT, 'node_modules', name, 'package.json');
+    list[`${name} (driver)`] = existsSync(file) ? read(file) : 'not installed';
+  }
   return list;
+}
+
+/** The servers of the store workloads, without user or password. */
+function serverNames() {
+  const name = (url) => {
+    const parsed = new URL(url);
+    return `${parsed.host}`;
+  };
+  return {
+    postgres: name(process.env.BENCH_POSTGRES_URL ?? 'postgres://127.0.0.1:5432/test'),
+    mysql: name(process.env.BENCH_MYSQL_URL ?? 'mysql://127.0.0.1:3306/test'),
+  };
 }
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.render) {
+    // The report of the last full (or merged) run, rendered again (after a change to report.mjs).
+    const raw = JSON.parse(readFileSync(join(BENCH, '.results', 'raw.json'), 'utf8'));
+    const out = options.out ?? join(ROOT, 'docs', 'performance.md');
+    writeFileSync(out, renderReport(raw.meta, raw.results, { ...options, partial: false }));
+    console.log(`report written to ${relative(process.cwd(), out)}`);
+    return;
+  }
   const list = tasks(options);
   if (options.dryRun) {
     for (const task of list) console.log(`${task.workload} ${task.lib} ${task.key} (run ${task.r + 1}, limit ${task.limitMs / 1000} s)`);
@@ -225,6 +303,7 @@ async function main() {
     versions: versions(),
     plan: PLAN,
     expressions: EXPRESSIONS,
+    servers: serverNames(),
     repeated: REPEATED,
     repeatOverride: options.repeat,
   };
@@ -250,12 +329,24 @@ async function main() {
   }
   meta.loadAfter = loadavg();
   meta.totalSeconds = (Date.now() - started) / 1000;
-  const report = renderReport(meta, results, options);
-
   const resultsDir = join(BENCH, '.results');
   mkdirSync(resultsDir, { recursive: true });
+  if (options.merge) {
+    // The other workloads' results, from the last full (or merged) run.
+    const raw = join(resultsDir, 'raw.json');
+    if (!existsSync(raw)) throw new Error(`--merge needs ${relative(process.cwd(), raw)} from an earlier full run`);
+    const last = JSON.parse(readFileSync(raw, 'utf8'));
+    const kept = last.results.filter((r) => !options.workloads.includes(r.workload));
+    results.unshift(...kept);
+    meta.merged = { date: last.meta.date, totalSeconds: last.meta.totalSeconds, workloads: options.workloads, loadBefore: last.meta.loadBefore };
+    meta.merged.earlier = last.meta.merged ?? null;
+  }
+  const report = renderReport(meta, results, options);
+
   const slim = results.map(({ times: _times, ...rest }) => rest);
   writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ meta, results: slim }, null, 2));
+  // Everything, W2's fire times included: what --merge starts from.
+  if (!options.partial) writeFileSync(join(resultsDir, 'raw.json'), JSON.stringify({ meta, results }));
   const out = options.out ?? (options.partial ? join(resultsDir, 'partial.md') : join(ROOT, 'docs', 'performance.md'));
   writeFileSync(out, report);
   if (options.partial && options.out === null) console.log(`\n${report}`);

@@ -34,3 +34,40 @@ export async function create() {
     },
   };
 }
+
+/** Jobs added at once to a store-backed scheduler (each add is a round trip to a database). */
+const ADD_CONCURRENCY = 50;
+
+/**
+ * The store workloads' adapter (W5): the same `create()` contract, on a scheduler whose default
+ * store is `store` (`null`: the memory store). Jobs in a persistent store must name a registered
+ * task, so every job runs the task `fire` with its index as argument, on every store alike, and
+ * jobs are added `ADD_CONCURRENCY` at a time. `options` go to the Scheduler.
+ */
+export function onStore(store, options = {}) {
+  return {
+    async create() {
+      let scheduler = null;
+      return {
+        async add(n, schedule, onFire) {
+          if (schedule.kind !== 'cron') throw new Error('the store workloads use cron schedules');
+          scheduler = new Scheduler({
+            timezone: schedule.timezone ?? 'UTC',
+            ...(store === null ? {} : { stores: { default: store } }),
+            tasks: { fire: (i, context) => onFire(i, context.scheduledRunTime.getTime()) },
+            ...options,
+          });
+          await scheduler.start();
+          for (let first = 0; first < n; first += ADD_CONCURRENCY) {
+            const adds = [];
+            for (let i = first; i < Math.min(n, first + ADD_CONCURRENCY); i++) adds.push(scheduler.addJob('fire', schedule.expr, { id: `job-${i}`, args: [i] }));
+            await Promise.all(adds);
+          }
+        },
+        async shutdown() {
+          await scheduler?.shutdown();
+        },
+      };
+    },
+  };
+}

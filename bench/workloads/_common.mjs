@@ -98,12 +98,16 @@ export function percentile(sorted, p) {
 export const round = (x, digits = 2) => (x === null ? null : Number(x.toFixed(digits)));
 
 /**
- * W3 and W4: `n` jobs on a `period` grid for `windowMs`. Jobs are added first; the window starts
+ * W3, W4 and W5: `n` jobs on a `period` grid for `windowMs`. Jobs are added first; the window starts
  * at the first slot at least 500 ms after the adds returned (and not before the interval anchor),
  * and ends after the last slot's fires are in (or `period - early` ms after it).
+ *
+ * `adapter` replaces the library's adapter module (W5: timetable on a given store). `probe`
+ * (`{ read(), diff(a, b) }`, async `read`) is read where the CPU time is, and `diff` of the two
+ * readings is returned as `probe`, beside the fires those readings enclose (`cpuFires`).
  */
-export async function dispatch({ lib, n, kind, period, windowMs, cron }) {
-  const adapter = await loadAdapter(lib);
+export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: given = null, probe = null }) {
+  const adapter = given ?? (await loadAdapter(lib));
   const instance = await adapter.create();
   const slots = windowMs / period;
   const early = earlyWindow(period);
@@ -133,11 +137,13 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron }) {
   // CPU is read 30% of a period before the window's first and past its last slot, away from the bursts.
   const cpuAt = [start - 0.3 * period, end - 0.3 * period];
   await until(cpuAt[0]);
+  const probe0 = probe === null ? null : await probe.read();
   const cpu0 = process.cpuUsage();
   const cpuT0 = Date.now();
   await until(cpuAt[1]);
   const cpu1 = process.cpuUsage(cpu0);
   const cpuT1 = Date.now();
+  const probed = probe === null ? null : probe.diff(probe0, await probe.read());
   let timer;
   await new Promise((resolve) => {
     finish = resolve;
@@ -194,6 +200,7 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron }) {
     staleFires: staleLateness.length,
     staleLatenessP50: round(percentile(staleLateness, 50)),
     cpuFires,
+    ...(probe === null ? {} : { probe: probed }),
     addMs: round(addMs, 1),
     shutdownMs: round(shutdownMs, 1),
   };
