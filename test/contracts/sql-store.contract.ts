@@ -31,6 +31,11 @@ export interface SqlFixture {
    * row 1), as a store of that version left it.
    */
   v1Layout(prefix: string): string[];
+  /**
+   * A server store pointed at a port where nothing listens, with a password in its connection:
+   * `start()` must name `where` (host and database) and never `secret`.
+   */
+  unreachable?: { store: () => JobStore; where: string[]; secret: string };
 }
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -232,6 +237,19 @@ export function sqlStoreContract(name: string, fixture: () => SqlFixture): void 
         await stopAll();
       }
     });
+
+    const down = fixture().unreachable;
+    if (down !== undefined) {
+      it('rejects start() on an unreachable server with a StoreError naming host and database, never the password', async () => {
+        const store = down.store();
+        const error = (await store.start?.(contractContext()).then(() => null, (e: unknown) => e)) as Error & { code: string };
+        expect(error.code).toBe('ERR_STORE');
+        for (const part of down.where) expect(error.message).toContain(part);
+        expect(error.message).not.toContain(down.secret);
+        expect(error.cause).toBeInstanceOf(Error);
+        await store.shutdown?.();
+      });
+    }
 
     it('refuses calls before start() with a StoreError', async () => {
       const store = fixture().make(prefix());
