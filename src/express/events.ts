@@ -12,7 +12,6 @@ import type { Scheduler, SchedulerEventMap, SchedulerEventName } from '../index.
 import { HttpError } from './errors.js';
 import { boundedJson, errorMessage, isoIn, type SchedulerInfo } from './serialize.js';
 
-
 /** Largest `returnValue` (as JSON) sent with `job:executed`; larger ones are left out. */
 const MAX_RETURN_VALUE = 4096;
 /** A client that lets this much pile up unread is disconnected. */
