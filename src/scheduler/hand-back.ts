@@ -149,7 +149,7 @@ export async function release(
 }
 
 /** Reports the jobs a store removed when they were handed back (their trigger finished). */
-export function reportRemoved(ctx: SchedulerContext, alias: string, removed: readonly string[]): void {
+function reportRemoved(ctx: SchedulerContext, alias: string, removed: readonly string[]): void {
   for (const id of removed) {
     ctx.inlineTasks.delete(id);
     ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });

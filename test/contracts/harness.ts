@@ -9,15 +9,13 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { JobStore } from '../../src/stores/job-store.js';
 import type { SharedJobStore } from '../../src/stores/runs.js';
+import { sharedRuns } from '../../src/scheduler/shared-runs.js';
 import type { JobStoreFixture } from './job-store.contract.js';
 import { contractContext } from './job-store.contract.js';
 
-/** Whether a store implements SharedRuns (all four methods). */
+/** Whether a store implements SharedRuns (all four methods), as the scheduler decides it. */
 export function isShared(store: JobStore): store is SharedJobStore {
-  const candidate = store as Partial<SharedJobStore>;
-  return ['commitJobs', 'extendRuns', 'finishRuns', 'reapRuns'].every(
-    (name) => typeof candidate[name as keyof SharedJobStore] === 'function',
-  );
+  return sharedRuns(store) !== null;
 }
 
 /** What a test gets: the started store, and more started instances on its database. */
