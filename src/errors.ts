@@ -148,7 +148,10 @@ export class SchedulerStateError extends SchedulerError {
   }
 }
 
-/** A job names a task that is not registered with the scheduler. */
+/**
+ * A job names a task that is not registered with the scheduler, or that its executor (one that
+ * runs tasks by name, such as the worker executor) does not provide.
+ */
 export class TaskNotFoundError extends SchedulerError {
   /** The task name that was not found. */
   readonly task: string;
@@ -158,7 +161,7 @@ export class TaskNotFoundError extends SchedulerError {
    * @param hint - an optional sentence on how to fix it
    */
   constructor(task: string, hint = 'register it with scheduler.registerTask(name, fn)') {
-    super('ERR_TASK_NOT_FOUND', `No task registered as ${JSON.stringify(task)}: ${hint}`);
+    super('ERR_TASK_NOT_FOUND', `Task ${JSON.stringify(task)} not found: ${hint}`);
     this.task = task;
   }
 }

@@ -7,20 +7,32 @@
  */
 import type { Clock } from '../clock/clock.js';
 import type { JsonValue } from '../json.js';
+import type { JobRecord } from '../stores/job-store.js';
 
 /** One run handed to an executor. */
 export interface RunRequest {
   /** The job id, for reporting. */
   readonly jobId: string;
-  /** The registered task name (executors that run tasks elsewhere resolve it by name). */
+  /**
+   * The task name. Executors that run tasks elsewhere (see {@link Executor.hasTask}) resolve it
+   * by name; for the others it is a task registered with the scheduler.
+   */
   readonly task: string;
-  /** The job's arguments (for executors that run tasks elsewhere). */
+  /** The job's arguments (for executors that run tasks elsewhere; JSON values, so they clone). */
   readonly args: readonly JsonValue[];
+  /**
+   * The job as stored when the run was planned (for executors that run tasks elsewhere, which
+   * hand the task a copy of it). Never mutate it.
+   */
+  readonly record: JobRecord;
+  /** The alias of the store the job is in. */
+  readonly store: string;
   /** The slot this run is for (epoch ms). */
   readonly scheduledRunTime: number;
   /**
    * Calls the task in this process with the job's arguments and its context. In-process
-   * executors call this; its result may be a promise.
+   * executors call this; its result may be a promise. For a job whose executor runs tasks by
+   * name elsewhere it throws `TaskNotFoundError` when the task is not registered here.
    */
   readonly call: () => unknown;
   /**
@@ -99,12 +111,27 @@ export interface ExecutorContext {
   alias: string;
   /** The scheduler's clock: use it for every timestamp and timer. */
   clock: Clock;
+  /**
+   * Reports a problem outside any run (a worker that failed while idle) to the scheduler's
+   * logger; never throws.
+   */
+  log(level: 'info' | 'warn' | 'error', message: string, ...details: unknown[]): void;
 }
 
 /** Runs job runs. */
 export interface Executor {
   /** Called when the scheduler starts (or when the executor is added to a running scheduler). */
   start?(context: ExecutorContext): Promise<void> | void;
+
+  /**
+   * Present on executors that run tasks by name somewhere else (another thread or process), so
+   * their jobs need no task registered with the scheduler, and cannot be given a function. Says
+   * whether the executor can run the task `name`: `true` or `false` when it knows (the scheduler
+   * then refuses a job naming a task it cannot run with `TaskNotFoundError`), `undefined` when it
+   * cannot know yet (before `start`): such a job is accepted, and a missing task is reported
+   * when a run is attempted.
+   */
+  hasTask?(name: string): boolean | undefined;
 
   /**
    * Runs one request (possibly after queueing it) and resolves with its outcome. Never rejects.

@@ -9,7 +9,7 @@ import type { Clock } from '../clock/clock.js';
 import type { SchedulerEventMap } from '../events/event-map.js';
 import { TypedEmitter } from '../events/emitter.js';
 import { SCHEDULER_EVENT_NAMES } from '../events/event-names.js';
-import type { Executor } from '../executors/executor.js';
+import type { Executor, ExecutorContext } from '../executors/executor.js';
 import type { JobRecord, JobStore, JobStoreContext } from '../stores/job-store.js';
 import { RunLeases } from './shared-runs.js';
 import { TriggerRegistry } from '../triggers/registry.js';
@@ -107,8 +107,16 @@ export class SchedulerContext {
     return trigger;
   }
 
-  /** The function a record runs. @throws TaskNotFoundError */
-  taskOf(record: JobRecord): TaskFunction {
+  /**
+   * The function a record runs, or `null` when its executor runs tasks by name elsewhere (and
+   * does not know the task to be missing). @throws TaskNotFoundError
+   */
+  taskOf(record: JobRecord): TaskFunction | null {
+    return this.remoteTask(record.executor, record.task) === null ? null : this.localTask(record);
+  }
+
+  /** The function a record runs in this process. @throws TaskNotFoundError */
+  localTask(record: JobRecord): TaskFunction {
     const fn = record.inlineTask ? this.inlineTasks.get(record.id) : this.tasks.get(record.task);
     if (!fn) {
       throw new TaskNotFoundError(
@@ -119,6 +127,20 @@ export class SchedulerContext {
       );
     }
     return fn;
+  }
+
+  /**
+   * For a job on an executor that runs tasks by name elsewhere ({@link Executor.hasTask}):
+   * `null` when it can (or may) run `task`; `undefined` for any other executor (or one not
+   * configured here). @throws TaskNotFoundError when the executor knows it cannot run `task`
+   */
+  remoteTask(alias: string, task: string): null | undefined {
+    const executor = this.executors.get(alias);
+    if (executor?.hasTask === undefined) return undefined;
+    if (executor.hasTask(task) === false) {
+      throw new TaskNotFoundError(task, `executor ${JSON.stringify(alias)} does not provide a task of that name`);
+    }
+    return null;
   }
 
   /** The public view of a record (a job is paused exactly when it has no next run time). */
@@ -193,6 +215,15 @@ export class SchedulerContext {
       clock: this.clock,
       wakeup: () => this.wakeup(),
       log: (level, message, ...details) => this.log(level, `job store ${JSON.stringify(alias)}: ${message}`, ...details),
+    };
+  }
+
+  /** What an executor receives at `start()`. */
+  executorContext(alias: string): ExecutorContext {
+    return {
+      alias,
+      clock: this.clock,
+      log: (level, message, ...details) => this.log(level, `executor ${JSON.stringify(alias)}: ${message}`, ...details),
     };
   }
 

@@ -21,7 +21,7 @@ import type { Runner } from './runner.js';
 export interface PlannedStart {
   readonly record: JobRecord;
   readonly store: string;
-  readonly fn: TaskFunction;
+  readonly fn: TaskFunction | null;
   readonly trigger: Trigger;
   /** The one run, or `null` for a coalesce-'all' series. */
   readonly run: PlannedRun | null;

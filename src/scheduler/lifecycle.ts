@@ -45,7 +45,7 @@ export class Lifecycle {
       const started: Array<() => Promise<void>> = [];
       try {
         for (const [alias, executor] of this.ctx.executors) {
-          await executor.start?.({ alias, clock: this.ctx.clock });
+          await executor.start?.(this.ctx.executorContext(alias));
           started.push(() => executor.shutdown({ wait: false }));
         }
         for (const [alias, store] of this.ctx.stores) {

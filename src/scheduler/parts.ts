@@ -37,7 +37,12 @@ export function checkStore(value: unknown, field: string): JobStore {
 
 /** Checks that `value` implements the `Executor` contract. */
 export function checkExecutor(value: unknown, field: string): Executor {
-  return checkMethods<Executor>(value, field, ['submit', 'shutdown'], 'an Executor');
+  const executor = checkMethods<Executor>(value, field, ['submit', 'shutdown'], 'an Executor');
+  // Read on every addJob: a non-function here would otherwise fail there, far from its cause.
+  if (executor.hasTask !== undefined && typeof executor.hasTask !== 'function') {
+    throw new InvalidArgumentError(`${field}.hasTask`, executor.hasTask, 'a method, or absent');
+  }
+  return executor;
 }
 
 /** Checks that `value` implements the `Clock` contract. */

@@ -42,8 +42,25 @@ export interface NewJob {
   replaceExisting: boolean;
 }
 
-/** Resolves a task given as a registered name or a function. */
-export function resolveTask(ctx: SchedulerContext, task: unknown, persistent: boolean, field = 'task'): ResolvedTask {
+/**
+ * Resolves a task given as a registered name or a function. A job on an executor that runs
+ * tasks by name elsewhere names one of that executor's tasks, never a function (a function
+ * cannot cross into another thread or process).
+ */
+export function resolveTask(
+  ctx: SchedulerContext,
+  task: unknown,
+  persistent: boolean,
+  executor: string,
+  field = 'task',
+): ResolvedTask {
+  if (ctx.executor(executor).hasTask !== undefined) {
+    if (typeof task !== 'string') {
+      throw new InvalidArgumentError(field, task, `the name of a task of executor ${JSON.stringify(executor)} (it runs tasks by name)`);
+    }
+    ctx.remoteTask(executor, task);
+    return { name: task, inline: null };
+  }
   if (typeof task === 'string') {
     if (!ctx.tasks.has(task)) throw new TaskNotFoundError(task);
     return { name: task, inline: null };
@@ -63,8 +80,7 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
   const store = o.store === undefined ? 'default' : checkString(o.store, 'options.store');
   const persistent = ctx.store(store).persistent;
   const executor = o.executor === undefined ? 'default' : checkString(o.executor, 'options.executor');
-  ctx.executor(executor);
-  const resolved = resolveTask(ctx, task, persistent);
+  const resolved = resolveTask(ctx, task, persistent, executor);
   const { trigger, spec } = resolveTrigger(ctx, triggerInput, persistent);
   const paused = o.paused === undefined ? false : checkBoolean(o.paused, 'options.paused');
   const explicit = o.nextRunTime !== undefined;
@@ -106,15 +122,17 @@ export function applyChanges(
   const next: JobRecord = { ...record, version: record.version + 1 };
   let inline: TaskFunction | null | undefined;
   if (c.name !== undefined) next.name = checkString(c.name, 'changes.name');
-  if (c.task !== undefined) {
-    const resolved = resolveTask(ctx, c.task, persistent, 'changes.task');
+  if (c.executor !== undefined) next.executor = checkString(c.executor, 'changes.executor');
+  if (c.task !== undefined || c.executor !== undefined) {
+    // A new executor may run tasks by name elsewhere (or stop doing so): the task is checked
+    // against it. A job keeps an inline function only while its executor stays in-process.
+    const given = c.task ?? (record.inlineTask ? ctx.inlineTasks.get(record.id) : record.task);
+    const resolved = resolveTask(ctx, given, persistent, next.executor, c.task === undefined ? 'changes.executor' : 'changes.task');
     next.task = resolved.name;
     next.inlineTask = resolved.inline !== null;
     inline = resolved.inline;
   }
   if (c.args !== undefined) next.args = checkArgs(c.args, 'changes.args') ?? [];
-  if (c.executor !== undefined) next.executor = checkString(c.executor, 'changes.executor');
-  if (c.executor !== undefined) ctx.executor(next.executor);
   Object.assign(next, checkPolicies(c as Record<string, unknown>, 'changes'));
   if (c.metadata !== undefined) next.metadata = checkMetadata(c.metadata, 'changes.metadata') ?? {};
   const explicit =

@@ -32,10 +32,10 @@ interface JitterWait {
   resolve: (started: boolean) => void;
 }
 
-/** The job a run is for, and the function it calls. */
+/** The job a run is for, and the function it calls (`null`: its executor runs it by name). */
 interface Target {
   readonly record: JobRecord;
-  readonly fn: TaskFunction;
+  readonly fn: TaskFunction | null;
 }
 
 /**
@@ -73,7 +73,7 @@ export class Runner {
   submit(
     record: JobRecord,
     store: string,
-    fn: TaskFunction,
+    fn: TaskFunction | null,
     run: PlannedRun,
     delayMs: number,
     recheck = false,
@@ -95,7 +95,7 @@ export class Runner {
   submitSeries(
     record: JobRecord,
     store: string,
-    fn: TaskFunction,
+    fn: TaskFunction | null,
     trigger: Trigger,
     series: SlotSpan,
     delayMs: number,
@@ -247,7 +247,7 @@ export class Runner {
    * Submits one run now (its jitter `delayMs`, if any, already waited); the promise settles
    * (never rejects) when it ends.
    */
-  #runOne(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun, delayMs = 0): Promise<void> {
+  #runOne(record: JobRecord, store: string, fn: TaskFunction | null, run: PlannedRun, delayMs = 0): Promise<void> {
     const executor = this.ctx.executors.get(record.executor);
     if (!executor) {
       this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
@@ -269,7 +269,7 @@ export class Runner {
   }
 
   /** What the executor runs for one slot of a job. */
-  #request(record: JobRecord, store: string, fn: TaskFunction, run: PlannedRun, delayMs: number): RunRequest {
+  #request(record: JobRecord, store: string, fn: TaskFunction | null, run: PlannedRun, delayMs: number): RunRequest {
     // Tasks get their own copy of the arguments: a task that mutates them must not change the
     // stored job.
     const args = record.args.length === 0 ? NO_ARGS : (structuredClone(record.args) as JsonValue[]);
@@ -278,8 +278,10 @@ export class Runner {
       jobId: record.id,
       task: record.task,
       args: record.args,
+      record,
+      store,
       scheduledRunTime: run.scheduledRunTime,
-      call: () => context.call(fn, args),
+      call: () => context.call(fn ?? this.ctx.localTask(record), args),
       abort: (reason) => context.abort(reason),
       deadline:
         record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,

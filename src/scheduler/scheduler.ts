@@ -333,7 +333,7 @@ export class Scheduler {
     checkExecutor(executor, 'executor');
     await this.#lifecycle.settled();
     const started = this.#ctx.state !== 'stopped';
-    const start = started ? async () => executor.start?.({ alias, clock: this.#ctx.clock }) : null;
+    const start = started ? async () => executor.start?.(this.#ctx.executorContext(alias)) : null;
     await claimAlias(this.#ctx.executors, alias, executor, start);
     this.#ctx.emit('executor:added', { alias });
   }

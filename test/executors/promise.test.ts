@@ -1,28 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../../src/errors.js';
-import type { RunOutcome, RunRequest } from '../../src/executors/executor.js';
+import type { RunOutcome } from '../../src/executors/executor.js';
 import { PromiseExecutor } from '../../src/executors/promise.js';
 import { VirtualClock } from '../../src/testing/index.js';
 import { deferred } from '../helpers/scheduler.js';
+import { executorContext, runRequest, T0 } from '../helpers/executor.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** A request whose abort drives a real AbortController, so tests can read the signal. */
-function request(call: (signal: AbortSignal) => unknown, overrides: Partial<RunRequest> = {}) {
-  const controller = new AbortController();
-  const req: RunRequest = {
-    jobId: 'job-1',
-    task: 'task',
-    args: [],
-    scheduledRunTime: T0,
-    call: () => call(controller.signal),
-    abort: (reason) => controller.abort(reason),
-    deadline: null,
-    timeoutMs: null,
-    ...overrides,
-  };
-  return { req, signal: controller.signal };
-}
+const request = runRequest;
 
 /** Tracks an outcome promise so tests can tell whether it has resolved yet. */
 function track(outcome: Promise<RunOutcome>): { value: RunOutcome | undefined } {
@@ -48,7 +32,7 @@ afterEach(() => {
 
 function started(options: { concurrency?: number } = {}): PromiseExecutor {
   const executor = new PromiseExecutor(options);
-  executor.start({ alias: 'default', clock });
+  executor.start(executorContext(clock));
   return executor;
 }
 
@@ -333,7 +317,7 @@ describe('PromiseExecutor lifecycle', () => {
     expect(outcome.value).toEqual({ status: 'cancelled', checkedAt: T0, startedAt: T0 });
     expect(clock.pendingTimers).toBe(0);
     // After a restart the one slot is free again: the abandoned task no longer holds it.
-    executor.start({ alias: 'default', clock });
+    executor.start(executorContext(clock));
     expect((await executor.submit(request(() => 'next').req)).status).toBe('success');
   });
 
@@ -363,7 +347,7 @@ describe('PromiseExecutor lifecycle', () => {
     const executor = started();
     await executor.shutdown({ wait: true });
     expect((await executor.submit(request(() => 1).req)).status).toBe('cancelled');
-    executor.start({ alias: 'default', clock });
+    executor.start(executorContext(clock));
     expect((await executor.submit(request(() => 2).req)).status).toBe('success');
   });
 });
