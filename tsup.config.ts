@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 // One entry per subpath export. ESM output shares chunks between entries; CJS output is not
@@ -12,6 +13,7 @@ export default defineConfig({
     'stores/sqlite': 'src/stores/sqlite.ts',
     'stores/postgres': 'src/stores/postgres.ts',
     'stores/mysql': 'src/stores/mysql.ts',
+    'executors/worker': 'src/executors/worker/index.ts',
   },
   // valibot validates request bodies in timetable/express: bundled, so users need not install it
   // (none of its types are public).
@@ -25,4 +27,8 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
+  // That code is plain JavaScript loaded by Node itself in each thread, beside the entry.
+  async onSuccess() {
+    await copyFile('src/executors/worker/worker-entry.mjs', 'dist/executors/worker-entry.mjs');
+  },
 });

@@ -22,7 +22,8 @@ export type SchedulerErrorCode =
   | 'ERR_JOB_TIMEOUT'
   | 'ERR_JOB_CANCELLED'
   | 'ERR_STORE'
-  | 'ERR_CONCURRENT_MODIFICATION';
+  | 'ERR_CONCURRENT_MODIFICATION'
+  | 'ERR_EXECUTOR';
 
 /** Options common to every {@link SchedulerError} constructor. */
 export interface SchedulerErrorOptions {
@@ -284,5 +285,20 @@ export class ConcurrentModificationError extends SchedulerError {
   constructor(jobId: string) {
     super('ERR_CONCURRENT_MODIFICATION', `Job ${JSON.stringify(jobId)} was modified concurrently`);
     this.jobId = jobId;
+  }
+}
+
+/**
+ * An executor failed outside the task itself: a worker thread that crashed, ran out of memory or
+ * had to be ended, a task module that did not load, a full queue. `cause` holds the underlying
+ * error when there is one.
+ */
+export class ExecutorError extends SchedulerError {
+  /**
+   * @param message - what failed, naming the executor and the job
+   * @param options - `cause`
+   */
+  constructor(message: string, options?: SchedulerErrorOptions) {
+    super('ERR_EXECUTOR', message, options);
   }
 }

@@ -83,5 +83,6 @@ export {
   JobCancelledError,
   StoreError,
   ConcurrentModificationError,
+  ExecutorError,
 } from './errors.js';
 export type { SchedulerErrorCode, SchedulerErrorOptions } from './errors.js';

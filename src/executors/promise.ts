@@ -3,14 +3,12 @@
  *
  * @module
  */
-import type { Clock, ClockTimer } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
+import { LongTimer } from '../clock/long-timer.js';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
 import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
 import { Fifo } from '../internal/fifo.js';
-
-/** The longest delay a timer may be armed with; longer timeouts are armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options of {@link PromiseExecutor}. */
 export interface PromiseExecutorOptions {
@@ -32,7 +30,7 @@ interface Queued {
 interface Active extends Queued {
   readonly clock: Clock;
   readonly startedAt: number;
-  timer: ClockTimer | null;
+  timer: LongTimer | null;
   ended: boolean;
 }
 
@@ -210,28 +208,21 @@ export class PromiseExecutor implements Executor {
     else this.#end(active, outcome);
   }
 
-  /** Arms the timeout in steps of at most 2^31-1 ms. Counting the delays waited (not reading the
-   * wall clock) means a clock step neither fires nor postpones it. */
-  #armTimeout(active: Active, remainingMs: number): void {
-    const step = Math.min(remainingMs, MAX_TIMER_MS);
-    active.timer = active.clock.setTimeout(() => {
+  /** Aborts the run and ends it as `'timeout'` after `timeoutMs`. */
+  #armTimeout(active: Active, timeoutMs: number): void {
+    active.timer = new LongTimer(active.clock, timeoutMs, () => {
       active.timer = null;
-      if (remainingMs > step) return this.#armTimeout(active, remainingMs - step);
-      const { jobId, timeoutMs } = active.request;
-      abortQuietly(active.request, new JobTimeoutError(jobId, (timeoutMs ?? 0) / 1000));
+      const { jobId } = active.request;
+      abortQuietly(active.request, new JobTimeoutError(jobId, timeoutMs / 1000));
       this.#end(active, { status: 'timeout', startedAt: active.startedAt, finishedAt: active.clock.now() });
-    }, step);
-  }
-
-  #clearTimer(active: Active): void {
-    if (active.timer !== null) active.clock.clearTimeout(active.timer);
-    active.timer = null;
+    });
   }
 
   #end(active: Active, outcome: RunOutcome): void {
     if (active.ended) return;
     active.ended = true;
-    this.#clearTimer(active);
+    active.timer?.cancel();
+    active.timer = null;
     this.#running.delete(active);
     active.resolve(outcome);
     this.#pump();

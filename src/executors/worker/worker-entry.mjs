@@ -1,0 +1,115 @@
+/**
+ * The code each worker thread of a WorkerExecutor runs (plain JavaScript: it is loaded by Node
+ * itself, with no build step between, from `src/` in the tests and from `dist/` when installed).
+ *
+ * The pool calls the default export with one message per run (or one `inspect` message at
+ * start). Nothing here throws back to the pool: every ending, a task's error included, comes back
+ * as data, so the main thread keeps the error's name, code and own fields (the structured clone
+ * of an Error keeps only its message and stack), and a module that fails to load is an answer,
+ * not a crashed worker respawned in a loop.
+ */
+import { pathToFileURL } from 'node:url';
+
+/** Task modules loaded by this worker, by URL: imported once per thread, then shared. */
+const modules = new Map();
+/** How deep `cause` chains are followed when an error is sent back. */
+const MAX_CAUSE_DEPTH = 5;
+
+/** Loads (once per thread) the task module at `url`. */
+function load(url) {
+  let loading = modules.get(url);
+  if (loading === undefined) {
+    loading = import(url.startsWith('file:') ? url : pathToFileURL(url).href);
+    modules.set(url, loading);
+  }
+  return loading;
+}
+
+/**
+ * The module's tasks by name: its named exports that are functions, then those of its default
+ * export when that is an object (CommonJS `module.exports = { ... }`, or a module that
+ * re-exports tasks loaded through a TypeScript loader as its default).
+ */
+function tasksOf(namespace) {
+  const tasks = new Map();
+  const fallback = namespace.default;
+  if (fallback !== null && typeof fallback === 'object') {
+    for (const [name, value] of Object.entries(fallback)) if (typeof value === 'function') tasks.set(name, value);
+  }
+  for (const [name, value] of Object.entries(namespace)) if (typeof value === 'function') tasks.set(name, value);
+  return tasks;
+}
+
+/** Can `value` cross back to the main thread? */
+function cloneable(value) {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An error (or any thrown value) as plain data that keeps its name, code and own fields. */
+function serializeError(error, depth = 0) {
+  if (!(error instanceof Error)) {
+    return cloneable(error) ? { kind: 'value', value: error } : { kind: 'value', value: String(error) };
+  }
+  const fields = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== 'cause' && cloneable(value)) fields[key] = value;
+  }
+  const out = { kind: 'error', name: error.name, message: error.message, stack: error.stack, fields };
+  if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+/** Lists the task names of a module, or says why it did not load. */
+async function inspect(url) {
+  try {
+    return { ok: true, tasks: [...tasksOf(await load(url)).keys()] };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+/** Runs one task and answers how it ended. */
+async function run({ url, task, args, job, scheduledRunTime, port }) {
+  const controller = new AbortController();
+  // The main thread posts the abort reason (a serialized JobTimeoutError) at the run's timeout.
+  port?.once('message', (reason) => controller.abort(reviveError(reason)));
+  try {
+    const fn = tasksOf(await load(url)).get(task);
+    if (fn === undefined) return { status: 'missing' };
+    const context = { job, scheduledRunTime: new Date(scheduledRunTime), signal: controller.signal };
+    const value = await fn(...args, context);
+    if (!cloneable(value)) {
+      const error = new TypeError(`the task returned a value that cannot be sent back from a worker thread: ${describe(value)}`);
+      return { status: 'error', error: serializeError(error) };
+    }
+    return { status: 'success', value };
+  } catch (error) {
+    return { status: 'error', error: serializeError(error) };
+  } finally {
+    port?.close();
+  }
+}
+
+/** The abort reason as an Error again (the task may check its name or code). */
+function reviveError(data) {
+  if (data?.kind !== 'error') return data?.value;
+  const error = new Error(data.message);
+  Object.assign(error, data.fields);
+  Object.defineProperty(error, 'name', { value: data.name, configurable: true, writable: true });
+  return error;
+}
+
+function describe(value) {
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  return Object.prototype.toString.call(value);
+}
+
+/** The pool's entry: one message, one answer. */
+export default function handle(message) {
+  return message.kind === 'inspect' ? inspect(message.url) : run(message);
+}
