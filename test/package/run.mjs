@@ -265,6 +265,50 @@ async function checkStores(core, stores, label) {
 }
 `;
 
+/**
+ * Shared by the ESM and CJS consumers: `timetable/executors/worker` from one build, with core
+ * from `core`: a task of a module in the consumer project runs in a worker thread, its error
+ * comes back with its code, a missing task and a bad option are errors of the core build loaded
+ * beside it, and the process exits by itself after shutdown (the consumer would time out).
+ */
+const workerBody = String.raw`
+async function checkWorker(core, worker, taskModule, label) {
+  const assert = require_assert();
+  assert.equal(typeof worker.WorkerExecutor, 'function', label + ': WorkerExecutor is exported');
+  const cpu = new worker.WorkerExecutor({ taskModule, workers: 1 });
+  const scheduler = new core.Scheduler({ executors: { cpu } });
+  await scheduler.start();
+  const next = (name) => new Promise((resolve) => { const off = scheduler.on(name, (event) => { off(); resolve(event); }); });
+  const hourly = { type: 'interval', hours: 1 };
+  const executed = next('job:executed');
+  await scheduler.runJob((await scheduler.addJob('square', hourly, { executor: 'cpu', args: [7] })).id);
+  assert.deepEqual((await executed).returnValue, { square: 49, inWorker: true }, label + ': the task ran in a worker thread');
+  const failed = next('job:error');
+  await scheduler.runJob((await scheduler.addJob('fail', hourly, { executor: 'cpu' })).id);
+  const error = (await failed).error;
+  assert.equal(error.code, 'E_PKG', label + ': the task error keeps its code');
+  const missing = await scheduler.addJob('nope', hourly, { executor: 'cpu' }).then(() => null, (e) => e);
+  assert.ok(missing instanceof core.TaskNotFoundError, label + ': a task the module lacks is a TaskNotFoundError of this core, got ' + missing);
+  await scheduler.shutdown();
+  const invalid = (() => { try { new worker.WorkerExecutor({ taskModule, workers: 0 }); } catch (e) { return e; } })();
+  assert.ok(invalid instanceof core.InvalidArgumentError, label + ': a bad option is an InvalidArgumentError of this core');
+  assert.equal(invalid.field, 'options.workers');
+  const broken = new worker.WorkerExecutor({ taskModule: taskModule.replace(/worker-tasks/, 'no-such-module'), workers: 1 });
+  const loadError = await new core.Scheduler({ executors: { broken } }).start().then(() => null, (e) => e);
+  assert.ok(loadError instanceof core.ExecutorError, label + ': a module that does not load fails start() with an ExecutorError, got ' + loadError);
+}
+`;
+
+/** The task module of {@link workerBody} (ESM; the CJS consumer loads the same file). */
+const workerTasks = `import { isMainThread } from 'node:worker_threads';
+export function square(n) {
+  return { square: n * n, inWorker: !isMainThread };
+}
+export function fail() {
+  throw Object.assign(new Error('failed on purpose'), { code: 'E_PKG' });
+}
+`;
+
 const esmConsumer = `// A plain ESM consumer of the installed tarball.
 import { createRequire } from 'node:module';
 import * as lib from 'timetable';
@@ -299,6 +343,9 @@ for (const name of ['sqlite', 'postgres', 'mysql']) {
   assert.ok(file.endsWith('/dist/stores/' + name + '.js'), 'import resolves to the ESM build of the store: ' + file);
 }
 await checkStores(lib, storeModules, 'ESM stores, ESM core');
+${workerBody}
+assert.match(fileOf(import.meta.resolve('timetable/executors/worker')), /dist[\\/]executors[\\/]worker\.js$/);
+await checkWorker(lib, await import('timetable/executors/worker'), new URL('./worker-tasks.mjs', import.meta.url).href, 'ESM worker executor, ESM core');
 const { default: manifest } = await import('timetable/package.json', { with: { type: 'json' } });
 assert.equal(manifest.name, 'timetable');
 assert.equal(manifest.version, ${JSON.stringify(pkg.version)});
@@ -330,8 +377,11 @@ for (const name of ['sqlite', 'postgres', 'mysql']) {
   const file = require.resolve('timetable/stores/' + name).replace(/\\\\/g, '/');
   assert.ok(file.endsWith('/dist/stores/' + name + '.cjs'), 'require resolves to the CJS build of the store: ' + file);
 }
+${workerBody}
+assert.match(require.resolve('timetable/executors/worker'), /dist[\\/]executors[\\/]worker\.cjs$/);
 check(lib, testing, entry)
   .then(async (runs) => {
+    await checkWorker(lib, require('timetable/executors/worker'), require('node:path').join(__dirname, 'worker-tasks.mjs'), 'CJS worker executor, CJS core');
     await checkExpress(require('express'), lib, web, 'CJS router, CJS core');
     await checkExpress(require('express'), await import('timetable'), web, 'CJS router, ESM core');
     await checkStores(lib, storeModules, 'CJS stores, CJS core');
@@ -376,6 +426,15 @@ import { SqliteJobStore, type SqliteJobStoreOptions } from 'timetable/stores/sql
 import { PostgresJobStore, type PostgresConnection } from 'timetable/stores/postgres';
 import { MysqlJobStore, type MysqlJobStoreOptions } from 'timetable/stores/mysql';
 import type { JobStore, SharedJobStore } from 'timetable';
+import { WorkerExecutor, type WorkerExecutorOptions, type WorkerJobContext } from 'timetable/executors/worker';
+
+const workerOptions: WorkerExecutorOptions = { taskModule: 'tasks.mjs', workers: 2, killAfter: 1, resourceLimits: { maxOldGenerationSizeMb: 64 } };
+export const withWorkers = new Scheduler({ executors: { cpu: new WorkerExecutor(workerOptions) } });
+export function workerTask(month: string, context: WorkerJobContext): string {
+  return \`\${month} \${context.job.trigger.type} \${context.scheduledRunTime.toISOString()} \${context.signal.aborted}\`;
+}
+// @ts-expect-error: the task module is required
+new WorkerExecutor({ workers: 1 });
 
 const clock = new VirtualClock('2026-01-01T00:00:00Z');
 const sqliteOptions: SqliteJobStoreOptions = { tablePrefix: 'app_', pollInterval: 2 };
@@ -522,6 +581,7 @@ async function checks(tmp) {
   if (!install.ok) return;
 
   await writeFile(join(consumer, 'esm.mjs'), esmConsumer);
+  await writeFile(join(consumer, 'worker-tasks.mjs'), workerTasks);
   await writeFile(join(consumer, 'cjs.cjs'), cjsConsumer);
   for (const mode of tsModes) {
     const dir = join(consumer, mode.dir);
@@ -556,8 +616,8 @@ async function checks(tmp) {
   // 4. The independent checks, in parallel; reported in a fixed order.
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const jobs = [
-    ['ESM consumer: import timetable, timetable/testing, timetable/express (and the CJS router), timetable/stores/*, timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
-    ['CJS consumer: require timetable, timetable/testing, timetable/express (with ESM core too), timetable/stores/*, timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
+    ['ESM consumer: import timetable, timetable/testing, timetable/express (and the CJS router), timetable/stores/*, timetable/executors/worker, timetable/package.json', run(process.execPath, ['esm.mjs'], { cwd: consumer })],
+    ['CJS consumer: require timetable, timetable/testing, timetable/express (with ESM core too), timetable/stores/*, timetable/executors/worker, timetable/package.json', run(process.execPath, ['cjs.cjs'], { cwd: consumer })],
     ...tsModes.map((mode) => [
       `TypeScript consumer type-checks: moduleResolution ${mode.name}`,
       run(process.execPath, [tsc, '-p', join(consumer, mode.dir), '--pretty', 'false'], { cwd: consumer }),
