@@ -184,6 +184,15 @@ const EXAMPLES: Record<string, Expected[]> = {
     'slots: 6, runs: 6, each slot ran once: yes',
     /runs per node: node-1 \d, node-2 \d, node-3 \d\n/,
   ],
+  'executors/worker.ts': [
+    /renderPdf refused: \[ERR_TASK_NOT_FOUND\] Task "renderPdf" not found: executor "cpu"/,
+    /primes-a: \{"primes":1270607,"threadId":\d+\}/,
+    /runaway failed: JobTimeoutError \[ERR_JOB_TIMEOUT\] Job "runaway" timed out after 1 s/,
+    /primes-b: \{"primes":1270607,"threadId":\d+\}/,
+    'validate failed: RangeError [E_BAD_MONTH] not a month: 2026-13',
+    /heartbeat: \d+ runs on the main thread/,
+    'shut down; the worker threads are gone and the process exits by itself',
+  ],
   'express/minimal.ts': [
     'POST /jobs -> 201, Location: /scheduler/jobs/weekly-report',
     "trigger: cron[day_of_week='mon', hour='9', timezone=Europe/Berlin]",
