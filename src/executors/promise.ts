@@ -8,7 +8,7 @@ import { LongTimer } from '../clock/long-timer.js';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
 import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
-import { Fifo } from '../internal/fifo.js';
+import { RunQueue, startCheck, type QueuedRun } from './run-queue.js';
 
 /** Options of {@link PromiseExecutor}. */
 export interface PromiseExecutorOptions {
@@ -20,14 +20,8 @@ export interface PromiseExecutorOptions {
   concurrency?: number;
 }
 
-/** A run waiting for a slot. */
-interface Queued {
-  readonly request: RunRequest;
-  readonly resolve: (outcome: RunOutcome) => void;
-}
-
 /** A run holding a slot; it keeps the clock its timer was armed on, in case start() swaps it. */
-interface Active extends Queued {
+interface Active extends QueuedRun {
   readonly clock: Clock;
   readonly startedAt: number;
   timer: LongTimer | null;
@@ -47,12 +41,12 @@ export class PromiseExecutor implements Executor {
   /** The concurrency limit this executor was created with. */
   readonly concurrency: number;
   #clock: Clock | null = null;
-  #accepting = false;
-  readonly #queue = new Fifo<Queued>();
   readonly #running = new Set<Active>();
-  #drainWaiters: (() => void)[] = [];
-  #pumpScheduled = false;
-  #pumping = false;
+  readonly #queue = new RunQueue(
+    () => this.concurrency - this.#running.size,
+    () => this.#running.size,
+    (queued) => this.#begin(queued),
+  );
 
   /**
    * @param options - `concurrency`
@@ -76,7 +70,7 @@ export class PromiseExecutor implements Executor {
       throw new InvalidArgumentError('context.clock', context?.clock, 'a Clock');
     }
     this.#clock = context.clock;
-    this.#accepting = true;
+    this.#queue.accepting = true;
   }
 
   /**
@@ -88,20 +82,10 @@ export class PromiseExecutor implements Executor {
    * @param request - the run to perform
    */
   submit(request: RunRequest): Promise<RunOutcome> {
-    if (!this.#accepting || this.#clock === null) {
+    if (!this.#queue.accepting || this.#clock === null) {
       return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
     }
-    return new Promise<RunOutcome>((resolve) => {
-      this.#queue.push({ request, resolve });
-      // Start runs on a microtask, so the caller finishes its bookkeeping before the task runs.
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true;
-        queueMicrotask(() => {
-          this.#pumpScheduled = false;
-          this.#pump();
-        });
-      }
-    });
+    return this.#queue.push(request);
   }
 
   /**
@@ -116,58 +100,31 @@ export class PromiseExecutor implements Executor {
    */
   async shutdown(options: { wait: boolean }): Promise<void> {
     const wait = checkBoolean(checkOptions(options, 'options', ['wait'])['wait'], 'options.wait');
-    this.#accepting = false;
-    if (!wait) {
-      const checkedAt = this.#now();
-      for (const queued of this.#queue.drain()) queued.resolve({ status: 'cancelled', checkedAt });
-      for (const active of [...this.#running]) {
-        abortQuietly(active.request, new JobCancelledError(active.request.jobId));
-        this.#end(active, { status: 'cancelled', checkedAt, startedAt: active.startedAt });
-      }
-      // A forced shutdown also releases earlier graceful ones still waiting for these runs.
-      for (const release of this.#drainWaiters.splice(0)) release();
-      return;
+    this.#queue.accepting = false;
+    if (wait) return this.#queue.drained();
+    const checkedAt = this.#now();
+    this.#queue.cancelQueued(checkedAt);
+    for (const active of [...this.#running]) {
+      abortQuietly(active.request, new JobCancelledError(active.request.jobId));
+      this.#end(active, { status: 'cancelled', checkedAt, startedAt: active.startedAt });
     }
-    if (this.#queue.length === 0 && this.#running.size === 0) return;
-    await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+    // A forced shutdown also releases earlier graceful ones still waiting for these runs.
+    this.#queue.releaseWaiters();
   }
 
   #now(): number {
     return this.#clock === null ? Date.now() : this.#clock.now();
   }
 
-  // Re-entrant calls (a run ending synchronously inside #begin) return at once and the outer
-  // loop takes the freed slot, so a long queue of synchronous tasks cannot overflow the stack.
-  /** Starts queued runs while slots are free. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#running.size < this.concurrency) {
-        const next = this.#queue.shift();
-        if (next === undefined) break;
-        this.#begin(next);
-      }
-    } finally {
-      this.#pumping = false;
-    }
-    this.#checkDrained();
-  }
-
-  #begin({ request, resolve }: Queued): void {
+  #begin({ request, resolve }: QueuedRun): void {
     const clock = this.#clock as Clock;
     const startedAt = clock.now();
-    if (request.deadline !== null && startedAt > request.deadline) {
-      resolve({ status: 'missed', checkedAt: startedAt });
+    const problem = startCheck(request, startedAt);
+    if (problem !== null) {
+      resolve(refused(problem, request, startedAt));
       return;
     }
     const { timeoutMs } = request;
-    if (timeoutMs !== null && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-      // Arming a bad delay would throw out of this microtask and crash the process instead.
-      const error = new InvalidArgumentError('request.timeoutMs', timeoutMs, 'null or a finite number >= 0');
-      resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
-      return;
-    }
     // A run is tracked (for its timeout, a forced shutdown and the concurrency limit) from its
     // start when it has a timeout, otherwise only once its task returned a promise: a task that
     // returns at once needs no bookkeeping, and most scheduled tasks are such or start async work.
@@ -196,7 +153,7 @@ export class PromiseExecutor implements Executor {
     );
   }
 
-  #track(request: RunRequest, resolve: (outcome: RunOutcome) => void, clock: Clock, startedAt: number): Active {
+  #track(request: RunRequest, resolve: QueuedRun['resolve'], clock: Clock, startedAt: number): Active {
     const active: Active = { request, resolve, clock, startedAt, timer: null, ended: false };
     this.#running.add(active);
     return active;
@@ -225,13 +182,15 @@ export class PromiseExecutor implements Executor {
     active.timer = null;
     this.#running.delete(active);
     active.resolve(outcome);
-    this.#pump();
+    this.#queue.pump();
   }
+}
 
-  #checkDrained(): void {
-    if (this.#queue.length > 0 || this.#running.size > 0) return;
-    for (const release of this.#drainWaiters.splice(0)) release();
-  }
+/** The outcome of a run that failed its start check. */
+function refused(problem: 'missed' | 'bad-timeout', request: RunRequest, now: number): RunOutcome {
+  if (problem === 'missed') return { status: 'missed', checkedAt: now };
+  const error = new InvalidArgumentError('request.timeoutMs', request.timeoutMs, 'null or a finite number >= 0');
+  return { status: 'error', error, startedAt: now, finishedAt: now };
 }
 
 /** Is `value` promise-like? A throwing `then` getter propagates, making the run an error. */

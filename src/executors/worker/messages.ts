@@ -65,20 +65,6 @@ export function reviveError(data: ErrorData): unknown {
 
 /** The job as a task in a worker sees it: the record's fields, dates as `Date`. */
 export function workerJob(record: JobRecord, store: string): WorkerJob {
-  return {
-    id: record.id,
-    name: record.name,
-    task: record.task,
-    args: record.args,
-    trigger: record.trigger,
-    executor: record.executor,
-    store,
-    misfireGraceTime: record.misfireGraceTime,
-    coalesce: record.coalesce,
-    maxInstances: record.maxInstances,
-    jitter: record.jitter,
-    timeout: record.timeout,
-    nextRunTime: record.nextRunTime === null ? null : new Date(record.nextRunTime),
-    metadata: record.metadata,
-  };
+  const { inlineTask: _inline, version: _version, nextRunTime, ...fields } = record;
+  return { ...fields, store, nextRunTime: nextRunTime === null ? null : new Date(nextRunTime) };
 }

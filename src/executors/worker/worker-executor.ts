@@ -8,22 +8,16 @@
 import type { Clock, Executor, ExecutorContext, RunOutcome, RunRequest } from 'timetable';
 import { ExecutorError, InvalidArgumentError, JobTimeoutError, TaskNotFoundError } from 'timetable';
 import { LongTimer } from '../../clock/long-timer.js';
-import { Fifo } from '../../internal/fifo.js';
+import { RunQueue, startCheck, type QueuedRun } from '../run-queue.js';
 import { reviveError, workerJob, type ErrorData, type RunAnswer } from './messages.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerExecutorOptions } from './options.js';
 import { describeCrash, WorkerPool, type PoolRun } from './pool.js';
-
-/** A run waiting for a thread. */
-interface Queued {
-  readonly request: RunRequest;
-  readonly resolve: (outcome: RunOutcome) => void;
-}
 
 /**
  * A run holding a thread. It is *ended* once its outcome is reported (which at a timeout or a
  * forced shutdown comes before the thread is free) and *settled* once its thread is free again.
  */
-interface Active extends Queued {
+interface Active extends QueuedRun {
   readonly run: PoolRun;
   readonly clock: Clock;
   readonly startedAt: number;
@@ -69,11 +63,12 @@ export class WorkerExecutor implements Executor {
   /** The options as checked, with their defaults. */
   readonly #options: ResolvedWorkerOptions;
   #started: Started | null = null;
-  #accepting = false;
-  readonly #queue = new Fifo<Queued>();
   readonly #running = new Set<Active>();
-  #drainWaiters: (() => void)[] = [];
-  #pumpScheduled = false;
+  readonly #queue = new RunQueue(
+    () => (this.#started === null ? 0 : this.#options.workers - this.#running.size),
+    () => this.#running.size,
+    (queued) => this.#begin(this.#started as Started, queued),
+  );
 
   /**
    * @param options - `taskModule` (required), `workers`, `maxQueue`, `killAfter`, `resourceLimits`, `execArgv`
@@ -121,7 +116,7 @@ export class WorkerExecutor implements Executor {
     }
     if (tasks.length === 0) log('warn', `the task module ${this.#options.url} exports no function: no job can run on it`);
     this.#started = { pool, clock, alias, tasks: new Set(tasks) };
-    this.#accepting = true;
+    this.#queue.accepting = true;
   }
 
   /**
@@ -142,7 +137,7 @@ export class WorkerExecutor implements Executor {
    */
   submit(request: RunRequest): Promise<RunOutcome> {
     const started = this.#started;
-    if (!this.#accepting || started === null) return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
+    if (!this.#queue.accepting || started === null) return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
     if (this.#queue.length >= this.#options.maxQueue) {
       const now = started.clock.now();
       const error = new ExecutorError(
@@ -150,17 +145,7 @@ export class WorkerExecutor implements Executor {
       );
       return Promise.resolve({ status: 'error', error, startedAt: now, finishedAt: now });
     }
-    return new Promise<RunOutcome>((resolve) => {
-      this.#queue.push({ request, resolve });
-      // Started on a microtask, so the caller finishes its bookkeeping first (as in-process).
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true;
-        queueMicrotask(() => {
-          this.#pumpScheduled = false;
-          this.#pump();
-        });
-      }
-    });
+    return this.#queue.push(request);
   }
 
   /**
@@ -174,18 +159,16 @@ export class WorkerExecutor implements Executor {
    */
   async shutdown(options: { wait: boolean }): Promise<void> {
     if (typeof options?.wait !== 'boolean') throw new InvalidArgumentError('options.wait', options?.wait, 'true or false');
-    this.#accepting = false;
-    if (options.wait && (this.#queue.length > 0 || this.#running.size > 0)) {
-      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
-    }
+    this.#queue.accepting = false;
+    if (options.wait) await this.#queue.drained();
     const checkedAt = this.#now();
-    for (const queued of this.#queue.drain()) queued.resolve({ status: 'cancelled', checkedAt });
+    this.#queue.cancelQueued(checkedAt);
     for (const active of [...this.#running]) {
       this.#end(active, { status: 'cancelled', checkedAt, startedAt: active.startedAt });
       this.#release(active);
     }
     // A forced shutdown also releases earlier graceful ones still waiting for these runs.
-    for (const release of this.#drainWaiters.splice(0)) release();
+    this.#queue.releaseWaiters();
     const started = this.#started;
     this.#started = null;
     await started?.pool.destroy();
@@ -195,29 +178,20 @@ export class WorkerExecutor implements Executor {
     return this.#started === null ? Date.now() : this.#started.clock.now();
   }
 
-  /** Starts queued runs while threads are free. */
-  #pump(): void {
-    while (this.#started !== null && this.#running.size < this.#options.workers) {
-      const next = this.#queue.shift();
-      if (next === undefined) break;
-      this.#begin(this.#started, next);
-    }
-    this.#checkDrained();
-  }
-
-  #begin(started: Started, { request, resolve }: Queued): void {
+  #begin(started: Started, { request, resolve }: QueuedRun): void {
     const { clock } = started;
     const startedAt = clock.now();
-    if (request.deadline !== null && startedAt > request.deadline) {
+    const problem = startCheck(request, startedAt);
+    if (problem === 'missed') {
       resolve({ status: 'missed', checkedAt: startedAt });
       return;
     }
-    const { timeoutMs } = request;
-    if (timeoutMs !== null && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
-      const error = new InvalidArgumentError('request.timeoutMs', timeoutMs, 'null or a finite number >= 0');
+    if (problem === 'bad-timeout') {
+      const error = new InvalidArgumentError('request.timeoutMs', request.timeoutMs, 'null or a finite number >= 0');
       resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
       return;
     }
+    const { timeoutMs } = request;
     const run = started.pool.run(
       {
         kind: 'run',
@@ -286,12 +260,7 @@ export class WorkerExecutor implements Executor {
     if (!this.#running.delete(active)) return;
     active.timer?.cancel();
     active.timer = null;
-    this.#pump();
-  }
-
-  #checkDrained(): void {
-    if (this.#queue.length > 0 || this.#running.size > 0) return;
-    for (const release of this.#drainWaiters.splice(0)) release();
+    this.#queue.pump();
   }
 }
 
