@@ -10,16 +10,16 @@
  */
 import { pathToFileURL } from 'node:url';
 
-/** Task modules loaded by this worker, by URL: imported once per thread, then shared. */
+/** The tasks of each module this thread loaded, by URL: imported once per thread, then shared. */
 const modules = new Map();
 /** How deep `cause` chains are followed when an error is sent back. */
 const MAX_CAUSE_DEPTH = 5;
 
-/** Loads (once per thread) the task module at `url`. */
+/** Loads (once per thread) the task module at `url`; resolves with its tasks by name. */
 function load(url) {
   let loading = modules.get(url);
   if (loading === undefined) {
-    loading = import(url.startsWith('file:') ? url : pathToFileURL(url).href);
+    loading = import(url.startsWith('file:') ? url : pathToFileURL(url).href).then(tasksOf);
     modules.set(url, loading);
   }
   return loading;
@@ -67,7 +67,7 @@ function serializeError(error, depth = 0) {
 /** Lists the task names of a module, or says why it did not load. */
 async function inspect(url) {
   try {
-    return { ok: true, tasks: [...tasksOf(await load(url)).keys()] };
+    return { ok: true, tasks: [...(await load(url)).keys()] };
   } catch (error) {
     return { ok: false, error: serializeError(error) };
   }
@@ -79,7 +79,7 @@ async function run({ url, task, args, job, scheduledRunTime, port }) {
   // The main thread posts the abort reason (a serialized JobTimeoutError) at the run's timeout.
   port?.once('message', (reason) => controller.abort(reviveError(reason)));
   try {
-    const fn = tasksOf(await load(url)).get(task);
+    const fn = (await load(url)).get(task);
     if (fn === undefined) return { status: 'missing' };
     const context = { job, scheduledRunTime: new Date(scheduledRunTime), signal: controller.signal };
     const value = await fn(...args, context);
