@@ -19,6 +19,8 @@ export type ErrorData =
       stack: string | undefined;
       fields: Record<string, unknown>;
       cause?: ErrorData;
+      /** An AggregateError's errors. */
+      errors?: ErrorData[];
     };
 
 /** Asks a worker which tasks the module exports (at start). */
@@ -50,7 +52,8 @@ export type RunAnswer =
 
 /**
  * The error a task threw, rebuilt on this side: a plain `Error` (its class does not cross threads)
- * with the thrown name, message, the worker's stack, `code` and other own fields, and `cause`.
+ * with the thrown name, message, the worker's stack, `code` and other own fields, `cause`, and
+ * an AggregateError's `errors`.
  * A thrown non-Error value comes back as itself.
  */
 export function reviveError(data: ErrorData): unknown {
@@ -60,6 +63,9 @@ export function reviveError(data: ErrorData): unknown {
   // Own, like the name a subclass sets in its constructor, so it shows in logs and inspection.
   Object.defineProperty(error, 'name', { value: data.name, configurable: true, writable: true });
   if (data.stack !== undefined) error.stack = data.stack;
+  if (data.errors !== undefined) {
+    Object.defineProperty(error, 'errors', { value: data.errors.map(reviveError), configurable: true, writable: true });
+  }
   return error;
 }
 

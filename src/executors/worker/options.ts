@@ -104,6 +104,10 @@ function moduleUrl(value: unknown): string {
     throw new InvalidArgumentError('options.taskModule', value, 'a path or a file: URL of the module exporting the tasks');
   }
   if (value.startsWith('file:')) return new URL(value).href;
+  // Another scheme (http:, data:, node:) is not a path; a Windows drive letter (C:\) is.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value)) {
+    throw new InvalidArgumentError('options.taskModule', value, 'a path or a file: URL (worker threads load modules from files)');
+  }
   return pathToFileURL(isAbsolute(value) ? value : resolve(value)).href;
 }
 

@@ -60,7 +60,11 @@ function serializeError(error, depth = 0) {
     if (key !== 'cause' && cloneable(value)) fields[key] = value;
   }
   const out = { kind: 'error', name: error.name, message: error.message, stack: error.stack, fields };
-  if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeError(error.cause, depth + 1);
+  if (depth < MAX_CAUSE_DEPTH) {
+    if (error.cause !== undefined) out.cause = serializeError(error.cause, depth + 1);
+    // An AggregateError's errors are an own field, but not an enumerable one.
+    if (Array.isArray(error.errors)) out.errors = error.errors.map((inner) => serializeError(inner, depth + 1));
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Clock, Executor, ExecutorContext, RunOutcome, RunRequest } from 'timetable';
-import { ExecutorError, InvalidArgumentError, JobTimeoutError, TaskNotFoundError } from 'timetable';
+import { ExecutorError, InvalidArgumentError, JobCancelledError, JobTimeoutError, TaskNotFoundError } from 'timetable';
 import { LongTimer } from '../../clock/long-timer.js';
 import { RunQueue, startCheck, type QueuedRun } from '../run-queue.js';
 import { reviveError, workerJob, type ErrorData, type RunAnswer } from './messages.js';
@@ -30,8 +30,6 @@ interface Started {
   readonly pool: WorkerPool;
   readonly clock: Clock;
   readonly alias: string;
-  /** The task names the module exports. */
-  readonly tasks: ReadonlySet<string>;
 }
 
 /**
@@ -63,6 +61,11 @@ export class WorkerExecutor implements Executor {
   /** The options as checked, with their defaults. */
   readonly #options: ResolvedWorkerOptions;
   #started: Started | null = null;
+  #starting: Promise<void> | null = null;
+  /** The clock of the last start, kept after shutdown for the times of refused runs. */
+  #clock: Clock | null = null;
+  /** The task names the module exported at the last start. */
+  #tasks: ReadonlySet<string> | null = null;
   readonly #running = new Set<Active>();
   readonly #queue = new RunQueue(
     () => (this.#started === null ? 0 : this.#options.workers - this.#running.size),
@@ -89,43 +92,54 @@ export class WorkerExecutor implements Executor {
   }
 
   /**
-   * Starts the threads and loads the task module once to list its tasks.
+   * Starts the threads and loads the task module once to list its tasks. A second call while
+   * started (or starting) does nothing more.
    *
    * @param context - the scheduler's clock, logger and this executor's alias
-   * @throws ExecutorError when the module does not load (its error as `cause`); no thread is left running
+   * @throws ExecutorError when the threads cannot start or the module does not load (the error
+   *   as `cause`); no thread is left running
    */
   async start(context: ExecutorContext): Promise<void> {
     if (typeof context?.clock?.now !== 'function' || typeof context.clock.setTimeout !== 'function') {
       throw new InvalidArgumentError('context.clock', context?.clock, 'a Clock');
     }
     if (this.#started !== null) return;
+    this.#starting ??= this.#start(context).finally(() => (this.#starting = null));
+    await this.#starting;
+  }
+
+  async #start(context: ExecutorContext): Promise<void> {
     const { alias, clock } = context;
+    this.#clock = clock;
     const log: ExecutorContext['log'] = typeof context.log === 'function' ? context.log : () => undefined;
-    const pool = new WorkerPool(this.#options, (error) =>
-      log('error', 'a worker thread failed while no task was running on it; it was replaced', error),
-    );
+    const where = `executor ${JSON.stringify(alias)}`;
+    let pool: WorkerPool | null = null;
     let tasks: string[];
     try {
+      pool = new WorkerPool(this.#options, (error) =>
+        log('error', 'a worker thread failed while no task was running on it; it was replaced', error),
+      );
       const answer = await pool.inspect(this.#options.url);
       if (!answer.ok) throw reviveError(answer.error);
       tasks = answer.tasks;
     } catch (cause) {
-      await pool.destroy();
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new ExecutorError(`executor ${JSON.stringify(alias)}: the task module ${this.#options.url} did not load: ${reason}`, { cause });
+      await pool?.destroy();
+      throw new ExecutorError(`${where}: ${pool === null ? 'its worker threads could not start' : `the task module ${this.#options.url} did not load`}: ${describeStartError(cause)}`, { cause });
     }
     if (tasks.length === 0) log('warn', `the task module ${this.#options.url} exports no function: no job can run on it`);
-    this.#started = { pool, clock, alias, tasks: new Set(tasks) };
+    this.#tasks = new Set(tasks);
+    this.#started = { pool, clock, alias };
     this.#queue.accepting = true;
   }
 
   /**
-   * Whether the task module exports a function `name`; `undefined` before `start()` has loaded it.
+   * Whether the task module exports a function `name`, as of the last `start()`; `undefined`
+   * before the first one has loaded it.
    *
    * @param name - a task name
    */
   hasTask(name: string): boolean | undefined {
-    return this.#started?.tasks.has(name);
+    return this.#tasks?.has(name);
   }
 
   /**
@@ -138,10 +152,12 @@ export class WorkerExecutor implements Executor {
   submit(request: RunRequest): Promise<RunOutcome> {
     const started = this.#started;
     if (!this.#queue.accepting || started === null) return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
-    if (this.#queue.length >= this.#options.maxQueue) {
+    // Queued runs not yet started take the free threads first; the rest are waiting.
+    const waiting = this.#queue.length - (this.#options.workers - this.#running.size);
+    if (waiting >= this.#options.maxQueue) {
       const now = started.clock.now();
       const error = new ExecutorError(
-        `executor ${JSON.stringify(started.alias)}: ${this.#queue.length} runs are waiting (maxQueue); the run of job ${JSON.stringify(request.jobId)} was refused`,
+        `executor ${JSON.stringify(started.alias)}: ${waiting} runs are waiting for a thread (maxQueue); the run of job ${JSON.stringify(request.jobId)} was refused`,
       );
       return Promise.resolve({ status: 'error', error, startedAt: now, finishedAt: now });
     }
@@ -159,11 +175,15 @@ export class WorkerExecutor implements Executor {
    */
   async shutdown(options: { wait: boolean }): Promise<void> {
     if (typeof options?.wait !== 'boolean') throw new InvalidArgumentError('options.wait', options?.wait, 'true or false');
+    // A start in progress finishes first, so that its threads are ended here too.
+    await this.#starting?.catch(() => undefined);
     this.#queue.accepting = false;
     if (options.wait) await this.#queue.drained();
     const checkedAt = this.#now();
     this.#queue.cancelQueued(checkedAt);
     for (const active of [...this.#running]) {
+      // The thread is terminated below: the task gets no time to react to its signal.
+      abortQuietly(active.request, new JobCancelledError(active.request.jobId));
       this.#end(active, { status: 'cancelled', checkedAt, startedAt: active.startedAt });
       this.#release(active);
     }
@@ -175,7 +195,7 @@ export class WorkerExecutor implements Executor {
   }
 
   #now(): number {
-    return this.#started === null ? Date.now() : this.#started.clock.now();
+    return this.#clock === null ? Date.now() : this.#clock.now();
   }
 
   #begin(started: Started, { request, resolve }: QueuedRun): void {
@@ -239,6 +259,7 @@ export class WorkerExecutor implements Executor {
   #timedOut(active: Active, timeoutMs: number): void {
     const error = new JobTimeoutError(active.request.jobId, timeoutMs / 1000);
     active.run.abort(errorData(error));
+    abortQuietly(active.request, error);
     this.#end(active, { status: 'timeout', startedAt: active.startedAt, finishedAt: active.clock.now() });
     active.timer = new LongTimer(active.clock, this.#options.killAfterMs, () => {
       active.timer = null;
@@ -262,6 +283,23 @@ export class WorkerExecutor implements Executor {
     active.timer = null;
     this.#queue.pump();
   }
+}
+
+/** Aborts the run's signal on this thread too, as the contract asks; a throwing hook is ignored. */
+function abortQuietly(request: RunRequest, reason: Error): void {
+  try {
+    request.abort(reason);
+  } catch {
+    // Nothing to report it to, and the run's outcome is reported regardless.
+  }
+}
+
+/** Why the threads could not start or the module did not load, in words. */
+function describeStartError(cause: unknown): string {
+  if ((cause as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'a worker thread ran out of memory while loading it (are resourceLimits too low?)';
+  }
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** An error as the worker side revives it. */
