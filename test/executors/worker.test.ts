@@ -7,7 +7,7 @@
  * of `observed.mjs` post on a BroadcastChannel) and never for a fixed time.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, getPriority } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BroadcastChannel, threadId as mainThreadId } from 'node:worker_threads';
@@ -170,6 +170,9 @@ describe('WorkerExecutor options', () => {
     ['resourceLimits not an object', { taskModule: TASKS, resourceLimits: 16 }, 'options.resourceLimits'],
     ['execArgv with a non-string', { taskModule: TASKS, execArgv: ['--no-warnings', 1] }, 'options.execArgv'],
     ['execArgv not an array', { taskModule: TASKS, execArgv: '--no-warnings' }, 'options.execArgv'],
+    ['niceness -1', { taskModule: TASKS, niceness: -1 }, 'options.niceness'],
+    ['niceness 20', { taskModule: TASKS, niceness: 20 }, 'options.niceness'],
+    ['niceness 2.5', { taskModule: TASKS, niceness: 2.5 }, 'options.niceness'],
     ['taskModule missing', {}, 'options.taskModule'],
     ["taskModule ''", { taskModule: '' }, 'options.taskModule'],
     ['taskModule a number', { taskModule: 42 }, 'options.taskModule'],
@@ -181,8 +184,14 @@ describe('WorkerExecutor options', () => {
     expect(attempt).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field }));
   });
 
-  // Fails: a string http(s) URL is taken for a relative path (file:///<cwd>/https:/example.com/...),
-  // so the mistake surfaces only at start(), as a module not found.
+  it.runIf(process.platform === 'linux')('runs its threads below the main thread: niceness 10 by default, or as given', async () => {
+    const mainThread = getPriority(0);
+    const byDefault = await started();
+    expect(returned(await byDefault.submit('priority'))).toBe(Math.min(19, mainThread + 10));
+    const given = await started({ niceness: 3 });
+    expect(returned(await given.submit('priority'))).toBe(Math.min(19, mainThread + 3));
+  });
+
   it('rejects an http: URL given as a string, as it rejects one given as a URL', () => {
     const attempt = () => new WorkerExecutor({ taskModule: 'https://example.com/tasks.mjs' });
     expect(attempt).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.taskModule' }));
@@ -545,7 +554,6 @@ describe('WorkerExecutor queue', () => {
     expect(returned(await queued.promise)).toMatchObject({ sum: 2 });
   });
 
-  // Fails: maxQueue counts runs submitted in the same tick that a free thread would take at once.
   it('counts only runs that wait for a thread against maxQueue: runs submitted together that free threads take are not refused', async () => {
     const { submit } = await started({ workers: 2, maxQueue: 1 });
     // Two threads are free: two runs start at once, the third waits (one waiting: within maxQueue).
@@ -553,7 +561,6 @@ describe('WorkerExecutor queue', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['success', 'success', 'success']);
   });
 
-  // Fails: with maxQueue 0 every run is refused, even when a thread is free.
   it('with maxQueue 0 still runs a run that finds a free thread', async () => {
     const { submit } = await started({ maxQueue: 0 });
     expect(returned(await submit('add', [1, 1]))).toMatchObject({ sum: 2 });
@@ -575,7 +582,6 @@ describe('WorkerExecutor lifecycle', () => {
     expect((await submit('add', [1, 1])).status).toBe('cancelled');
   });
 
-  // Fails: after shutdown the executor stamps checkedAt from Date.now(), not the clock it ran on.
   it('stamps a run cancelled after shutdown with the clock it ran on', async () => {
     const { executor: made, submit } = await started();
     clock.jump(1_000);
@@ -608,8 +614,6 @@ describe('WorkerExecutor lifecycle', () => {
     await expectNoThreadLeft(before);
   });
 
-  // Fails: start() rejects with Node's own ERR_WORKER_INVALID_EXEC_ARGV, neither an
-  // InvalidArgumentError at construction nor an ExecutorError.
   it('turns an execArgv that Node refuses for a worker into an error of the library, naming it', async () => {
     const before = osThreads();
     const error = await (async () => {
@@ -710,7 +714,6 @@ describe('WorkerExecutor lifecycle', () => {
     expect(threadOf(next)).not.toBe(thread);
   });
 
-  // Fails: each of two overlapping start() calls starts a pool; shutdown ends only the last one.
   it('starts one set of threads when start() is called again before the first call resolved', async () => {
     const before = osThreads();
     const made = executor({ workers: 2 });
@@ -720,8 +723,6 @@ describe('WorkerExecutor lifecycle', () => {
     await expectNoThreadLeft(before);
   });
 
-  // Fails: a shutdown while start() loads the module returns at once, and the start then
-  // completes: the executor runs (and holds threads) after its shutdown resolved.
   it('is stopped, with no thread left, after a shutdown made while start() was loading the module', async () => {
     const before = osThreads();
     const made = executor({ workers: 2 });

@@ -7,7 +7,6 @@
  */
 import type { JobRecord, JsonValue } from 'timetable';
 import type { MessagePort } from 'node:worker_threads';
-import type { WorkerJob } from './context.js';
 
 /** An error (or any thrown value) as data: name, message, stack, own fields and causes kept. */
 export type ErrorData =
@@ -35,7 +34,9 @@ export interface RunMessage {
   url: string;
   task: string;
   args: readonly JsonValue[];
-  job: WorkerJob;
+  /** The job as stored; the thread turns it into the {@link WorkerJob} the task sees. */
+  record: JobRecord;
+  store: string;
   scheduledRunTime: number;
   /** Receives the abort reason at the run's timeout; only for runs with a timeout. */
   port: MessagePort | undefined;
@@ -67,10 +68,4 @@ export function reviveError(data: ErrorData): unknown {
     Object.defineProperty(error, 'errors', { value: data.errors.map(reviveError), configurable: true, writable: true });
   }
   return error;
-}
-
-/** The job as a task in a worker sees it: the record's fields, dates as `Date`. */
-export function workerJob(record: JobRecord, store: string): WorkerJob {
-  const { inlineTask: _inline, version: _version, nextRunTime, ...fields } = record;
-  return { ...fields, store, nextRunTime: nextRunTime === null ? null : new Date(nextRunTime) };
 }

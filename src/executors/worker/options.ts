@@ -57,6 +57,16 @@ export interface WorkerExecutorOptions {
    * thread's by default.
    */
   execArgv?: string[];
+  /**
+   * How much lower than the main thread the worker threads run, as a nice increment from 0 (the
+   * same priority) to 19 (the lowest). On a machine whose cores are all busy with tasks, the main
+   * thread's timers then still get a core at once; an idle core still runs a task at full speed.
+   * Applied on Linux, where a thread has a priority of its own; elsewhere threads keep the
+   * process's priority.
+   *
+   * @defaultValue 10
+   */
+  niceness?: number;
 }
 
 /** Options checked, with their defaults. */
@@ -68,9 +78,10 @@ export interface ResolvedWorkerOptions {
   readonly killAfterMs: number;
   readonly resourceLimits: WorkerResourceLimits | undefined;
   readonly execArgv: string[] | undefined;
+  readonly niceness: number;
 }
 
-const KEYS = ['taskModule', 'workers', 'maxQueue', 'killAfter', 'resourceLimits', 'execArgv'];
+const KEYS = ['taskModule', 'workers', 'maxQueue', 'killAfter', 'resourceLimits', 'execArgv', 'niceness'];
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
 /** Most worker threads: far past any machine's cores, low enough to catch a typo. */
 const MAX_WORKERS = 1_024;
@@ -91,6 +102,7 @@ export function resolveWorkerOptions(options: unknown): ResolvedWorkerOptions {
     killAfterMs: 1000 * (o['killAfter'] === undefined ? 5 : checkNumber(o['killAfter'], 'options.killAfter', 0, MAX_KILL_AFTER)),
     resourceLimits: limits as WorkerResourceLimits | undefined,
     execArgv: o['execArgv'] === undefined ? undefined : checkStrings(o['execArgv'], 'options.execArgv'),
+    niceness: o['niceness'] === undefined ? 10 : checkInteger(o['niceness'], 'options.niceness', 0, 19),
   };
 }
 

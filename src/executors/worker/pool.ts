@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ExecutorError } from 'timetable';
 import type { ErrorData, InspectAnswer, RunAnswer, RunMessage } from './messages.js';
@@ -47,6 +47,7 @@ export class WorkerPool {
       atomics: 'disabled',
       recordTiming: false,
       workerHistogram: false,
+      workerData: { niceness: options.niceness },
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
       ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
     });
@@ -60,22 +61,20 @@ export class WorkerPool {
     return this.#pool.run({ kind: 'inspect', url }) as Promise<InspectAnswer>;
   }
 
-  /** Starts one run; `withAbort` opens a channel for the timeout's abort. */
-  run(message: Omit<RunMessage, 'port'>, withAbort: boolean): PoolRun {
-    const kill = new AbortController();
-    let port: MessagePort | null = null;
-    let answer: Promise<unknown>;
-    if (withAbort) {
-      const channel = new MessageChannel();
-      port = channel.port1;
-      answer = this.#pool.run({ ...message, port: channel.port2 }, { signal: kill.signal, transferList: [channel.port2] });
-    } else {
-      answer = this.#pool.run({ ...message, port: undefined }, { signal: kill.signal });
+  /**
+   * Starts one run. `withTimeout` opens a channel for the timeout's abort and arms the means to
+   * terminate its thread; runs without a timeout need neither (a shutdown ends every thread).
+   */
+  run(message: Omit<RunMessage, 'port'>, withTimeout: boolean): PoolRun {
+    if (!withTimeout) {
+      return { answer: this.#pool.run({ ...message, port: undefined }) as Promise<RunAnswer>, abort: () => undefined, kill: () => undefined };
     }
-    const settled = answer.finally(() => port?.close()) as Promise<RunAnswer>;
+    const kill = new AbortController();
+    const channel = new MessageChannel();
+    const answer = this.#pool.run({ ...message, port: channel.port2 }, { signal: kill.signal, transferList: [channel.port2] });
     return {
-      answer: settled,
-      abort: (reason) => port?.postMessage(reason),
+      answer: answer.finally(() => channel.port1.close()) as Promise<RunAnswer>,
+      abort: (reason) => channel.port1.postMessage(reason),
       kill: () => kill.abort(),
     };
   }

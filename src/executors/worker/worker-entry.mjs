@@ -8,12 +8,33 @@
  * of an Error keeps only its message and stack), and a module that fails to load is an answer,
  * not a crashed worker respawned in a loop.
  */
+import { getPriority, setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { workerData } from 'node:worker_threads';
 
 /** The tasks of each module this thread loaded, by URL: imported once per thread, then shared. */
 const modules = new Map();
 /** How deep `cause` chains are followed when an error is sent back. */
 const MAX_CAUSE_DEPTH = 5;
+/** The signal of runs without a timeout: nothing can abort them but the end of the thread. */
+const NEVER_ABORTED = new AbortController().signal;
+
+// Below the main thread: on a busy machine its timers then win a core over the tasks (Linux
+// sets the priority of the calling thread only; elsewhere it would lower the whole process).
+if (process.platform === 'linux' && workerData?.niceness > 0) {
+  try {
+    // A new thread starts at the nice value of the thread that created it: go that much lower.
+    setPriority(0, Math.min(19, getPriority(0) + workerData.niceness));
+  } catch {
+    // Not allowed here (a container without the capability): the thread keeps its priority.
+  }
+}
+
+/** The job as the task sees it (`WorkerJob`): the record's fields, `nextRunTime` as a Date. */
+function jobView(record, store) {
+  const { inlineTask: _inline, version: _version, nextRunTime, ...fields } = record;
+  return { ...fields, store, nextRunTime: nextRunTime === null ? null : new Date(nextRunTime) };
+}
 
 /** Loads (once per thread) the task module at `url`; resolves with its tasks by name. */
 function load(url) {
@@ -40,8 +61,10 @@ function tasksOf(namespace) {
   return tasks;
 }
 
-/** Can `value` cross back to the main thread? */
+/** Can `value` cross back to the main thread? (Checked by copying it: the pool's own failure to
+ * send it back says nothing.) */
 function cloneable(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return true;
   try {
     structuredClone(value);
     return true;
@@ -78,14 +101,18 @@ async function inspect(url) {
 }
 
 /** Runs one task and answers how it ended. */
-async function run({ url, task, args, job, scheduledRunTime, port }) {
-  const controller = new AbortController();
-  // The main thread posts the abort reason (a serialized JobTimeoutError) at the run's timeout.
-  port?.once('message', (reason) => controller.abort(reviveError(reason)));
+async function run({ url, task, args, record, store, scheduledRunTime, port }) {
+  let signal = NEVER_ABORTED;
+  if (port !== undefined) {
+    // The main thread posts the abort reason (a serialized JobTimeoutError) at the run's timeout.
+    const controller = new AbortController();
+    port.once('message', (reason) => controller.abort(reviveError(reason)));
+    signal = controller.signal;
+  }
   try {
     const fn = (await load(url)).get(task);
     if (fn === undefined) return { status: 'missing' };
-    const context = { job, scheduledRunTime: new Date(scheduledRunTime), signal: controller.signal };
+    const context = { job: jobView(record, store), scheduledRunTime: new Date(scheduledRunTime), signal };
     const value = await fn(...args, context);
     if (!cloneable(value)) {
       const error = new TypeError(`the task returned a value that cannot be sent back from a worker thread: ${describe(value)}`);

@@ -9,7 +9,7 @@ import type { Clock, Executor, ExecutorContext, RunOutcome, RunRequest } from 't
 import { ExecutorError, InvalidArgumentError, JobCancelledError, JobTimeoutError, TaskNotFoundError } from 'timetable';
 import { LongTimer } from '../../clock/long-timer.js';
 import { RunQueue, startCheck, type QueuedRun } from '../run-queue.js';
-import { reviveError, workerJob, type ErrorData, type RunAnswer } from './messages.js';
+import { reviveError, type ErrorData, type RunAnswer } from './messages.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerExecutorOptions } from './options.js';
 import { describeCrash, WorkerPool, type PoolRun } from './pool.js';
 
@@ -74,7 +74,7 @@ export class WorkerExecutor implements Executor {
   );
 
   /**
-   * @param options - `taskModule` (required), `workers`, `maxQueue`, `killAfter`, `resourceLimits`, `execArgv`
+   * @param options - `taskModule` (required), `workers`, `maxQueue`, `killAfter`, `resourceLimits`, `execArgv`, `niceness`
    * @throws InvalidArgumentError naming the option at fault
    */
   constructor(options: WorkerExecutorOptions) {
@@ -218,7 +218,8 @@ export class WorkerExecutor implements Executor {
         url: this.#options.url,
         task: request.task,
         args: request.args,
-        job: workerJob(request.record, request.store),
+        record: request.record,
+        store: request.store,
         scheduledRunTime: request.scheduledRunTime,
       },
       timeoutMs !== null,
