@@ -3,7 +3,9 @@
  * The benchmark suite: timetable (from the repo's built ../dist) beside the Node scheduler peers
  * and two floors (W1-W4), and timetable's SQL stores beside its memory store and pg-boss (W5-W7,
  * against the PostgreSQL and MySQL servers of BENCH_POSTGRES_URL and BENCH_MYSQL_URL, see
- * workloads/_stores.mjs; a store whose server cannot be reached is n/a). Every (workload,
+ * workloads/_stores.mjs; a store whose server cannot be reached is n/a), and timetable's worker
+ * executor beside bree (W8: main-thread precision under CPU work, per-run overhead, throughput of
+ * CPU-bound runs; see workloads/w8.mjs). Every (workload,
  * library, size, repeat) runs in a fresh child process (`node --expose-gc
  * --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the child prints one
  * `@@result {json}` line. The full run writes docs/performance.md.
@@ -13,8 +15,9 @@
  *   node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1   # a subset, printed only
  *   node bench/run.mjs --workload w5 --store memory,postgres             # stores: a subset
  *   node bench/run.mjs --workload w6 --merge             # rerun W6, keep the rest of the last run, write docs/performance.md
+ *   node bench/run.mjs --workload w8                     # the worker executor only (~2.5 min), printed only
  *   node bench/run.mjs --render                          # rewrite docs/performance.md from the last results, running nothing
- *   options: --workload w1,...,w7  --lib a,b  --store a,b  --repeat N  --out FILE  --merge  --render  --dry-run (list the runs)
+ *   options: --workload w1,...,w8  --lib a,b  --store a,b  --repeat N  --out FILE  --merge  --render  --dry-run (list the runs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -29,7 +32,10 @@ const LIBS = ['timetable', 'croner', 'node-cron', 'cron', 'node-schedule', 'toad
 const FLOORS = ['floor-timeouts', 'floor-sorted'];
 /** Libraries of the store workloads only (W7). */
 const STORE_PEERS = ['pg-boss'];
-const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'];
+/** Libraries of the worker executor workload only (W8). */
+const WORKER_PEERS = ['bree'];
+const PEERS = [...STORE_PEERS, ...WORKER_PEERS];
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'];
 const STORES = ['memory', 'sqlite', 'postgres', 'mysql'];
 const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
 /** How long a child may take after printing its result before it counts as not exiting by itself. */
@@ -52,12 +58,22 @@ const PLAN = {
   w6: { stores: ['postgres', 'mysql', 'sqlite'], repeats: 1, limitMs: 180_000 },
   // W7: 1,000 minute-cron jobs for 3 minutes on PostgreSQL, pg-boss first.
   w7: { libs: ['pg-boss', 'timetable'], repeats: 1, limitMs: 420_000 },
+  // W8: the worker executor, three parts (~2.5 min): precision of a 100 ms job while CPU runs go
+  // on (10 s windows; the promise-executor contrast once), per-run overhead beside bree (bree once:
+  // 50 runs of ~30 ms), throughput of 1,000 CPU-bound runs on 1 and 2 threads.
+  w8: {
+    repeats: 3,
+    precision: ['worker', 'worker-same-priority', 'promise'],
+    once: ['precision promise'],
+    throughput: [1, 2],
+    limitMs: { precision: 45_000, overhead: 90_000, throughput: 60_000 },
+  },
 };
 /** The libraries whose cells get more than one run (all of them with --repeat). */
 const REPEATED = ['timetable'];
 
 function parseArgs(argv) {
-  const options = { workloads: WORKLOADS, libs: [...LIBS, ...STORE_PEERS], stores: STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
+  const options = { workloads: WORKLOADS, libs: [...LIBS, ...PEERS], stores: STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
   for (let k = 0; k < argv.length; k += 2) {
     const [flag, value] = [argv[k], argv[k + 1]];
     if (flag === '--dry-run' || flag === '--merge' || flag === '--render') {
@@ -76,10 +92,10 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${flag}`);
     if (flag !== '--out') options.partial = true;
   }
-  for (const lib of options.libs) if (!LIBS.includes(lib) && !STORE_PEERS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${[...LIBS, ...STORE_PEERS]}`);
+  for (const lib of options.libs) if (!LIBS.includes(lib) && !PEERS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${[...LIBS, ...PEERS]}`);
   for (const w of options.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS}`);
   for (const store of options.stores) if (!STORES.includes(store)) throw new Error(`unknown store ${store}; one of ${STORES}`);
-  if (options.merge && (options.libs.length < LIBS.length + STORE_PEERS.length || options.stores.length < STORES.length || options.repeat !== null)) {
+  if (options.merge && (options.libs.length < LIBS.length + PEERS.length || options.stores.length < STORES.length || options.repeat !== null)) {
     throw new Error('--merge reruns whole workloads: use it with --workload only');
   }
   // A merged run completes the last full run: it writes the report like one.
@@ -93,7 +109,7 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
   const libs = chosen.filter((lib) => LIBS.includes(lib));
   // Run r of a cell is made for r = 0, and for later r only for REPEATED libraries (or with --repeat).
   const runs = (planned, lib) => repeat ?? (REPEATED.includes(lib) ? planned : 1);
-  const { w1, w2, w3, w4, w5, w6, w7 } = PLAN;
+  const { w1, w2, w3, w4, w5, w6, w7, w8 } = PLAN;
   const rounds = (planned, body) => {
     for (let r = 0; r < (repeat ?? planned); r++) body(r);
   };
@@ -154,6 +170,21 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
       for (const lib of w7.libs.filter((name) => chosen.includes(name))) {
         list.push({ workload: 'w7', lib, key: 'minute', cap: 'minute', args: [lib], limitMs: w7.limitMs, r });
       }
+    });
+  }
+  if (workloads.includes('w8')) {
+    // Rounds outermost; within a round the parts one after the other. Cells in `once` (the
+    // promise-executor contrast) and the peer's run only in the first round, unless --repeat.
+    rounds(w8.repeats, (r) => {
+      const cell = (lib, key, args, limitMs) => {
+        if (!chosen.includes(lib)) return;
+        if (r >= (w8.once.includes(key) ? repeat ?? 1 : runs(w8.repeats, lib))) return;
+        list.push({ workload: 'w8', lib, key, cap: key, args: [lib, ...args], limitMs, r });
+      };
+      for (const mode of w8.precision) cell('timetable', `precision ${mode}`, ['precision', mode], w8.limitMs.precision);
+      cell('timetable', 'overhead', ['overhead'], w8.limitMs.overhead);
+      cell('bree', 'overhead', ['overhead'], w8.limitMs.overhead);
+      for (const workers of w8.throughput) cell('timetable', `throughput ${workers}`, ['throughput', workers], w8.limitMs.throughput);
     });
   }
   return list;
@@ -231,7 +262,7 @@ function prepare() {
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (built.status !== 0) throw new Error('npm run build failed');
   }
-  if (!existsSync(join(BENCH, 'node_modules', 'croner')) || !existsSync(join(BENCH, 'node_modules', 'pg-boss'))) {
+  if (['croner', 'pg-boss', 'bree'].some((name) => !existsSync(join(BENCH, 'node_modules', name)))) {
     console.log('installing the peers (npm ci in bench/) ...');
     const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
     if (installed.status !== 0) throw new Error('npm ci in bench/ failed');
@@ -254,6 +285,7 @@ function versions() {
   }
   list['toad-scheduler'] += ` (cron jobs through croner ${read(join(BENCH, 'node_modules/toad-scheduler/node_modules/croner/package.json'))})`;
   list['pg-boss'] = read(join(BENCH, 'node_modules', 'pg-boss', 'package.json'));
+  list.bree = read(join(BENCH, 'node_modules', 'bree', 'package.json'));
   // The drivers timetable's stores load: the repo's own devDependencies.
   for (const name of ['better-sqlite3', 'pg', 'mysql2']) {
     const file = join(ROOT, 'node_modules', name, 'package.json');
@@ -285,6 +317,11 @@ async function main() {
     return;
   }
   const list = tasks(options);
+  const rawFile = join(BENCH, '.results', 'raw.json');
+  if (options.merge && !options.dryRun && !existsSync(rawFile)) {
+    // Checked before the runs, not after them: nothing to merge into.
+    throw new Error(`--merge needs ${relative(process.cwd(), rawFile)} from an earlier full run (it is not in git: run the full suite once on this machine)`);
+  }
   if (options.dryRun) {
     for (const task of list) console.log(`${task.workload} ${task.lib} ${task.key} (run ${task.r + 1}, limit ${task.limitMs / 1000} s)`);
     console.log(`${list.length} runs (n/a ones are skipped after their first answer)`);

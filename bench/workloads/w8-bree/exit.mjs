@@ -1,0 +1,1 @@
+// A trivial bree job that does nothing: the worker exits by itself.
