@@ -8,7 +8,7 @@ import { LongTimer } from '../clock/long-timer.js';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
 import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
-import { RunQueue, startCheck, type QueuedRun } from './run-queue.js';
+import { abortQuietly, RunQueue, startCheck, type QueuedRun } from './run-queue.js';
 
 /** Options of {@link PromiseExecutor}. */
 export interface PromiseExecutorOptions {
@@ -197,14 +197,4 @@ function refused(problem: 'missed' | 'bad-timeout', request: RunRequest, now: nu
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   const object = (typeof value === 'object' && value !== null) || typeof value === 'function';
   return object && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Aborts a run's signal. The outcome is reported regardless, so a throwing abort hook (a
- * scheduler bug) must not crash the process from inside a timer callback. */
-function abortQuietly(request: RunRequest, reason: Error): void {
-  try {
-    request.abort(reason);
-  } catch {
-    // Nothing to report it to: ExecutorContext carries no logger.
-  }
 }

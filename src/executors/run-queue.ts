@@ -104,3 +104,15 @@ export class RunQueue {
     for (const release of this.#drainWaiters.splice(0)) release();
   }
 }
+
+/**
+ * Aborts a run's signal. The outcome is reported regardless, so a throwing abort hook (a
+ * scheduler bug) must not crash the process from inside a timer callback.
+ */
+export function abortQuietly(request: RunRequest, reason: Error): void {
+  try {
+    request.abort(reason);
+  } catch {
+    // Nothing to report it to: the run's outcome says what happened.
+  }
+}

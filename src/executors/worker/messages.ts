@@ -69,3 +69,8 @@ export function reviveError(data: ErrorData): unknown {
   }
   return error;
 }
+
+/** An error of this thread as data, for the worker side to revive (the timeout's abort reason). */
+export function errorData(error: Error & { code?: string }): ErrorData {
+  return { kind: 'error', name: error.name, message: error.message, stack: error.stack, fields: { ...error } };
+}

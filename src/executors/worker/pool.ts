@@ -108,3 +108,11 @@ export function describeCrash(alias: string, jobId: string, error: unknown): Exe
     { cause },
   );
 }
+
+/** Why the threads could not start or the module did not load, in words. */
+export function describeStartError(cause: unknown): string {
+  if ((cause as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'a worker thread ran out of memory while loading it (are resourceLimits too low?)';
+  }
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -8,10 +8,10 @@
 import type { Clock, Executor, ExecutorContext, RunOutcome, RunRequest } from 'timetable';
 import { ExecutorError, InvalidArgumentError, JobCancelledError, JobTimeoutError, TaskNotFoundError } from 'timetable';
 import { LongTimer } from '../../clock/long-timer.js';
-import { RunQueue, startCheck, type QueuedRun } from '../run-queue.js';
-import { reviveError, type ErrorData, type RunAnswer } from './messages.js';
+import { abortQuietly, RunQueue, startCheck, type QueuedRun } from '../run-queue.js';
+import { errorData, reviveError, type RunAnswer } from './messages.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerExecutorOptions } from './options.js';
-import { describeCrash, WorkerPool, type PoolRun } from './pool.js';
+import { describeCrash, describeStartError, WorkerPool, type PoolRun } from './pool.js';
 
 /**
  * A run holding a thread. It is *ended* once its outcome is reported (which at a timeout or a
@@ -284,26 +284,4 @@ export class WorkerExecutor implements Executor {
     active.timer = null;
     this.#queue.pump();
   }
-}
-
-/** Aborts the run's signal on this thread too, as the contract asks; a throwing hook is ignored. */
-function abortQuietly(request: RunRequest, reason: Error): void {
-  try {
-    request.abort(reason);
-  } catch {
-    // Nothing to report it to, and the run's outcome is reported regardless.
-  }
-}
-
-/** Why the threads could not start or the module did not load, in words. */
-function describeStartError(cause: unknown): string {
-  if ((cause as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return 'a worker thread ran out of memory while loading it (are resourceLimits too low?)';
-  }
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-/** An error as the worker side revives it. */
-function errorData(error: Error & { code?: string }): ErrorData {
-  return { kind: 'error', name: error.name, message: error.message, stack: error.stack, fields: { ...error } };
 }
