@@ -59,8 +59,8 @@ export interface WorkerExecutorOptions {
   execArgv?: string[];
   /**
    * How much lower than the main thread the worker threads run, as a nice increment from 0 (the
-   * same priority) to 19 (the lowest). On a machine whose cores are all busy with tasks, the main
-   * thread's timers then still get a core at once; an idle core still runs a task at full speed.
+   * same priority) to 19 (the lowest). On a machine whose cores are all busy with tasks, the
+   * kernel then favours the main thread's timers; an idle core still runs a task at full speed.
    * Applied on Linux, where a thread has a priority of its own; elsewhere threads keep the
    * process's priority.
    *
