@@ -4,6 +4,8 @@
  *
  *   1. `npm pack` into a temp dir; every file named by `main`/`module`/`types`/`exports`/
  *      `typesVersions` must be in the tarball, and no source or test file.
+ *      Then a clean clone of HEAD (no dist/): `npm pack` there must build (prepack) and pack
+ *      every entry the manifest names.
  *   2. A fresh consumer project (outside the repo) gets the tarball extracted as
  *      `node_modules/timetable`, plus the dependencies the packed package.json declares (see
  *      "Installing" below).
@@ -549,7 +551,8 @@ async function checks(tmp) {
   // 1. Pack.
   const packDir = join(tmp, 'pack');
   await mkdir(packDir);
-  const pack = await npm(['pack', '--json', '--pack-destination', packDir]);
+  // --ignore-scripts: dist/ is built already (`npm test` builds first); prepack is checked in 2b.
+  const pack = await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]);
   let packed;
   try {
     packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
@@ -570,6 +573,10 @@ async function checks(tmp) {
     ...(files.has('LICENSE') ? [] : ['missing: LICENSE']),
   ];
   report(`tarball contents (${files.size} files, ${(packed.size / 1024).toFixed(0)} kB)`, problems.length === 0, problems.join('\n'));
+
+  // 2b. A fresh clone has no dist/: `npm pack` there must build it (prepack) and pack every entry.
+  const clean = await packCleanClone(tmp);
+  report(`npm pack in a clean clone builds and packs every entry (${clean.files ?? '?'} files)`, clean.ok, clean.output);
 
   // 3. Consumer project.
   const consumer = join(tmp, 'consumer');
@@ -633,6 +640,30 @@ async function checks(tmp) {
     const { code, output } = outcomes[index];
     report(name, code === 0, code === 0 ? '' : output);
   });
+}
+
+/**
+ * Clones the repository's HEAD (no dist/, no node_modules), links the repo's installed
+ * node_modules into it, runs `npm pack --dry-run` there and checks that the file list has every
+ * target the manifest names.
+ */
+async function packCleanClone(tmp) {
+  const clone = join(tmp, 'clone');
+  const cloned = await run('git', ['clone', '--quiet', '--depth', '1', `file://${root}`, clone]);
+  if (cloned.code !== 0) return { ok: false, output: `git clone failed (a clean clone needs a git checkout):\n${cloned.output}` };
+  if (existsSync(join(clone, 'dist'))) return { ok: false, output: 'the clone has a dist/ folder: is dist/ committed?' };
+  await symlink(join(root, 'node_modules'), join(clone, 'node_modules'), 'junction');
+  const pack = await npm(['pack', '--dry-run', '--json'], { cwd: clone });
+  let packed;
+  try {
+    packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
+  } catch {
+    return { ok: false, output: pack.output };
+  }
+  const files = new Set(packed.files.map((file) => file.path));
+  const manifest = JSON.parse(await readFile(join(clone, 'package.json'), 'utf8'));
+  const missing = manifestTargets(manifest).filter((target) => target !== 'package.json' && !files.has(target));
+  return { ok: pack.code === 0 && missing.length === 0, files: files.size, output: missing.map((file) => `missing: ${file}`).join('\n') };
 }
 
 /** Puts the tarball and its declared dependencies into `consumer/node_modules`. */
