@@ -3,6 +3,10 @@
  * is shared by every open stream, taken with the first and released with the last; one heartbeat
  * timer (unref'd) writes `: ping` comments while any stream is open.
  *
+ * Streams live only while the scheduler runs: `scheduler:shutdown` is their last event, and a
+ * stream asked for while the scheduler is stopped gets its `hello` and ends. An open stream would
+ * otherwise keep `server.close()` waiting, and the process alive, after a graceful shutdown.
+ *
  * @internal
  * @module
  */
@@ -93,6 +97,10 @@ export class EventStreams {
     if (req.destroyed || res.destroyed || this.#closed) return;
     res.writeHead(200, STREAM_HEADERS);
     res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
+    if (this.#scheduler.state === 'stopped') {
+      res.end();
+      return;
+    }
     this.#clients.add(res);
     const drop = (): void => this.#drop(res);
     res.once('close', drop);
@@ -103,6 +111,10 @@ export class EventStreams {
   /** Ends every stream and releases the subscription and the timer; later opens answer 503. */
   close(): void {
     this.#closed = true;
+    this.#endAll();
+  }
+
+  #endAll(): void {
     for (const res of [...this.#clients]) {
       this.#drop(res);
       res.end();
@@ -131,6 +143,7 @@ export class EventStreams {
   #broadcast(event: SchedulerEventMap[SchedulerEventName]): void {
     const data = JSON.stringify(eventJson(this.#scheduler.timezone, event));
     this.#write(`event: ${event.type}\ndata: ${data}\n\n`);
+    if (event.type === 'scheduler:shutdown') this.#endAll();
   }
 
   #write(chunk: string): void {

@@ -205,4 +205,27 @@ describe.each(VERSIONS)('GET /events on $name', (version) => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: 'ERR_CLOSED' } });
   });
+
+  it("ends open streams with the scheduler's shutdown, its last event, so server.close() can finish", async () => {
+    const { base, setup } = await start();
+    const history = active; // the run history's own subscriptions stay
+    const stream = await open(`${base}/events`);
+    await stream.until((x) => x.messages.length >= 1);
+    expect(active).toBeGreaterThan(history);
+    await setup.scheduler.shutdown();
+    await stream.until((x) => x.ended);
+    expect(stream.messages.at(-1)?.event).toBe('scheduler:shutdown');
+    expect(active).toBe(history);
+    // While the scheduler is stopped, a stream says so in its hello and ends at once.
+    const later = await open(`${base}/events`);
+    await later.until((x) => x.ended);
+    expect(later.status).toBe(200);
+    expect(later.messages).toEqual([{ event: 'hello', data: expect.objectContaining({ state: 'stopped' }) }]);
+    expect(active).toBe(history);
+    // Started again, streams stay open.
+    await setup.scheduler.start();
+    const live = await open(`${base}/events`);
+    await live.until((x) => x.messages.length >= 1);
+    expect(live.ended).toBe(false);
+  });
 });

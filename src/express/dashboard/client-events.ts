@@ -13,6 +13,9 @@ export const CLIENT_EVENTS_JS = String.raw`
 let stream = null;
 let backoffMs = 1000;
 let reconnectTimer = null;
+/** The server ends streams while the scheduler is stopped: look again every few seconds. */
+let schedulerStopped = false;
+const STOPPED_RETRY_MS = 5000;
 
 function setLive(text, state) {
   const live = $('live-status');
@@ -22,9 +25,11 @@ function setLive(text, state) {
 
 function onEvent(type, data) {
   if (type === 'hello') {
+    schedulerStopped = Boolean(data && data.state === 'stopped');
     if (data && typeof data === 'object') renderInfo(data);
     return;
   }
+  if (type === 'scheduler:shutdown') schedulerStopped = true;
   const jobId = data && typeof data.jobId === 'string' ? data.jobId : null;
   if (jobId && type === 'job:submitted') inFlight.set(jobId, (inFlight.get(jobId) || 0) + 1);
   if (jobId && (type === 'job:executed' || type === 'job:error')) inFlight.set(jobId, Math.max(0, (inFlight.get(jobId) || 0) - 1));
@@ -55,6 +60,12 @@ function onBlock(block) {
 }
 
 function reconnectLater() {
+  if (schedulerStopped) {
+    setLive('scheduler stopped', 'off');
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connectEvents, STOPPED_RETRY_MS);
+    return;
+  }
   const wait = backoffMs + Math.floor(Math.random() * 300);
   backoffMs = Math.min(backoffMs * 2, 30000);
   setLive('reconnecting in ' + Math.round(wait / 1000) + ' s…', 'off');
