@@ -14,6 +14,7 @@ import { RunHistory } from './history.js';
 import { resolveOptions, type ResolvedOptions, type SchedulerRouterOptions } from './options.js';
 import { defined, handle, sendJson, type Handler } from './respond.js';
 import { emptySchema, jobChangesSchema, newJobSchema, parseBody, shutdownSchema, startSchema } from './schemas.js';
+import { patchChanges } from './round-trip.js';
 import { jobJson, schedulerInfo } from './serialize.js';
 
 /** The router returned by `schedulerRouter()`: an Express `Router` with a `close()` method. */
@@ -127,10 +128,13 @@ export function createSchedulerRouter(
           sendJson(res, 200, job);
         },
         PATCH: async (req, res) => {
-          const changes = parseBody(jobChangesSchema, await body(req));
+          const id = String(req.params.id);
+          const current = await oneJob(id);
+          if (!current) throw jobNotFound(id);
+          const changes = parseBody(jobChangesSchema, patchChanges(await body(req), current));
           if (changes.task !== undefined) checkTask(changes.task);
           const job = await mapped({ trigger: changes.trigger }, () =>
-            scheduler.modifyJob(String(req.params.id), defined(changes) as JobChanges),
+            scheduler.modifyJob(id, defined(changes) as JobChanges),
           );
           sendJson(res, 200, jobJson(zone(), job, history.get(job.id), true));
         },
