@@ -1,12 +1,13 @@
 /**
- * Run history: the last N outcomes of each job, newest first, kept from the scheduler's run
- * events. Memory only (per router, lost on restart); a removed job's history is dropped.
+ * Run history: the last N outcomes of each job, newest first, and its runs in flight, kept from
+ * the scheduler's run events. Memory only (per router, lost on restart); a removed job's history
+ * is dropped.
  *
  * @internal
  * @module
  */
 import type { Scheduler, SchedulerEventMap } from '../index.js';
-import { errorMessage, isoIn, type RunRecord } from './serialize.js';
+import { errorMessage, isoIn, type JobRuns, type RunInFlight, type RunRecord } from './serialize.js';
 
 /** Ids removed lately: outcomes of their last runs may still arrive, and are dropped. */
 const TOMBSTONES = 1000;
@@ -15,7 +16,11 @@ interface Entry {
   store: string;
   /** Newest first. */
   records: RunRecord[];
+  /** Submitted and not ended, oldest first; the slot (epoch ms) ends one. */
+  running: (RunInFlight & { slot: number })[];
 }
+
+const NO_RUNS: JobRuns = { records: [], running: [] };
 
 type RunEventName = 'job:executed' | 'job:error' | 'job:missed' | 'job:max-instances';
 
@@ -29,15 +34,15 @@ export class RunHistory {
 
   /**
    * @param scheduler - whose events to follow
-   * @param size - records kept per job; 0 keeps none (and subscribes to nothing)
+   * @param size - records kept per job; 0 keeps none (runs in flight are followed still)
    */
   constructor(scheduler: Scheduler, size: number) {
     this.#scheduler = scheduler;
     this.#size = size;
-    if (size === 0) return;
     const on = <K extends keyof SchedulerEventMap>(name: K, listener: (event: SchedulerEventMap[K]) => void): void => {
       this.#unsubscribe.push(scheduler.on(name, listener));
     };
+    on('job:submitted', (e) => this.#submitted(e));
     on('job:executed', (e) => this.#record(e, e.timestamp.getTime() - e.durationMs, e.durationMs, 'ok'));
     on('job:error', (e) => {
       // A run cancelled by shutdown before it started has no start.
@@ -54,9 +59,9 @@ export class RunHistory {
     });
   }
 
-  /** The records of a job, newest first (empty when none). */
-  get(id: string): readonly RunRecord[] {
-    return this.#entries.get(id)?.records ?? [];
+  /** The records of a job, newest first, and its runs in flight (empty when none). */
+  get(id: string): JobRuns {
+    return this.#entries.get(id) ?? NO_RUNS;
   }
 
   /** How many jobs have records (for tests and diagnostics). */
@@ -86,7 +91,7 @@ export class RunHistory {
     status: RunRecord['status'],
     error?: string,
   ): void {
-    const { jobId: id, store } = event;
+    const { jobId: id } = event;
     if (this.#removed.has(id)) return;
     const zone = this.#scheduler.timezone;
     const record: RunRecord = {
@@ -97,13 +102,30 @@ export class RunHistory {
       status,
     };
     if (error !== undefined) record.error = error;
-    let entry = this.#entries.get(id);
-    if (!entry) {
-      this.#entries.set(id, (entry = { store, records: [] }));
-      this.#verify(id, entry);
-    }
+    const entry = this.#entry(event);
+    // A run that was submitted has ended (a skipped or planned-away slot never was).
+    const slot = event.scheduledRunTime.getTime();
+    const index = entry.running.findIndex((run) => run.slot === slot);
+    if (index >= 0) entry.running.splice(index, 1);
+    if (this.#size === 0) return;
     entry.records.unshift(record);
     if (entry.records.length > this.#size) entry.records.length = this.#size;
+  }
+
+  #submitted(event: SchedulerEventMap['job:submitted']): void {
+    if (this.#removed.has(event.jobId)) return;
+    const zone = this.#scheduler.timezone;
+    const slot = event.scheduledRunTime.getTime();
+    this.#entry(event).running.push({ scheduledRunTime: isoIn(zone, slot), since: isoIn(zone, event.timestamp), slot });
+  }
+
+  #entry(event: { jobId: string; store: string }): Entry {
+    let entry = this.#entries.get(event.jobId);
+    if (!entry) {
+      this.#entries.set(event.jobId, (entry = { store: event.store, records: [], running: [] }));
+      this.#verify(event.jobId, entry);
+    }
+    return entry;
   }
 
   /** Drops a new entry whose job turns out to be gone (an outcome that arrived after a removal). */

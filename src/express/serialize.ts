@@ -27,12 +27,28 @@ export interface RunRecord {
   error?: string;
 }
 
+/** A run of the job submitted by this scheduler and not ended yet (running, or queued in its executor). */
+export interface RunInFlight {
+  /** The slot the run is for. */
+  scheduledRunTime: string;
+  /** When it was submitted to its executor. */
+  since: string;
+}
+
 /** A trigger as JSON: its spec (which `POST /jobs` accepts back) and its readable description. */
 export interface TriggerJson {
   /** The JSON spec, or `null` for a custom trigger whose `toJSON()` failed. */
   spec: TriggerSpec | null;
   /** `trigger.toString()`, e.g. `cron[hour='9']`. */
   description: string;
+}
+
+/** What the router knows of a job's runs. @internal */
+export interface JobRuns {
+  /** Outcomes, newest first. */
+  readonly records: readonly RunRecord[];
+  /** Runs in flight, oldest first. */
+  readonly running: readonly RunInFlight[];
 }
 
 /** A job as the API shows it. */
@@ -69,7 +85,12 @@ export interface JobJson {
   timeout: number | null;
   /** Free JSON data of the application. */
   metadata: Record<string, unknown>;
-  /** The newest run record, or `null` before the first outcome. */
+  /** Runs of this job in flight in this scheduler, oldest first (a run started before the page loaded too). */
+  running: RunInFlight[];
+  /**
+   * The newest outcome of a run (`'ok'`, `'error'` or `'missed'`), or `null` before the first: a
+   * slot skipped at `maxInstances` (`'skipped'`, listed in `history`) does not hide the last real one.
+   */
   lastOutcome: RunRecord | null;
   /** The last run records, newest first: only on single-job responses. */
   history?: RunRecord[];
@@ -135,7 +156,8 @@ function triggerJson(job: Job): TriggerJson {
 }
 
 /** A job as JSON; `history` (newest first) is included when given. @internal */
-export function jobJson(zone: string, job: Job, history: readonly RunRecord[] | undefined, withHistory: boolean): JobJson {
+export function jobJson(zone: string, job: Job, runs: JobRuns, withHistory: boolean): JobJson {
+  const history = runs.records;
   const json: JobJson = {
     id: job.id,
     name: job.name,
@@ -153,9 +175,10 @@ export function jobJson(zone: string, job: Job, history: readonly RunRecord[] | 
     jitter: job.jitter,
     timeout: job.timeout,
     metadata: { ...job.metadata },
-    lastOutcome: history?.[0] ?? null,
+    running: runs.running.map(({ scheduledRunTime, since }) => ({ scheduledRunTime, since })),
+    lastOutcome: history.find((record) => record.status !== 'skipped') ?? null,
   };
-  if (withHistory) json.history = [...(history ?? [])];
+  if (withHistory) json.history = [...history];
   return json;
 }
 

@@ -245,6 +245,20 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('shows a run that started before the page loaded as running after a reload, until it ends', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    scheduler.registerTask('hang', () => gate);
+    await scheduler.addJob('hang', { type: 'interval', hours: 1 }, { id: 'hanger' });
+    await scheduler.runJob('hanger'); // started on the server, not from the page
+    await page.reload();
+    await waitForText(row('hanger').getByTestId('job-state'), 'running');
+    release();
+    await row('hanger').getByTestId('job-state').filter({ hasNotText: 'running' }).waitFor({ timeout: WAIT_MS });
+    await waitForText(row('hanger').getByTestId('job-outcome'), 'ok');
+    await scheduler.removeJob('hanger');
+  });
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -58,6 +58,42 @@ describe.each(VERSIONS)('run history on $name', (version) => {
     expect((await request.get('/scheduler/jobs/slow')).body.lastOutcome).toMatchObject({ status: 'ok', scheduledRunTime: '2026-01-05T00:01:00.000Z' });
   });
 
+  it('shows runs in flight on the job (after a reload too), and a Run now refused at maxInstances does not hide the last real outcome', async () => {
+    const release = deferred();
+    s = await setup(version, { auth: false, historySize: 0 });
+    const { request, scheduler, clock } = s;
+    let calls = 0;
+    scheduler.registerTask('slow', () => (++calls === 1 ? undefined : release.promise));
+    await scheduler.addJob('slow', { type: 'interval', minutes: 1 }, { id: 'slow' });
+    await clock.advance(60_000); // the first run ends at once
+    await clock.advance(60_000); // the second hangs
+    const running = (await request.get('/scheduler/jobs/slow')).body;
+    expect(running.running).toEqual([{ scheduledRunTime: '2026-01-05T00:02:00.000Z', since: '2026-01-05T00:02:00.000Z' }]);
+    expect((await request.get('/scheduler/jobs')).body.jobs[0].running).toHaveLength(1);
+    const refused = await request.post('/scheduler/jobs/slow/run');
+    expect(refused.status).toBe(409);
+    release.resolve();
+    await new Promise((resolve) => scheduler.once('job:executed', resolve));
+    const done = (await request.get('/scheduler/jobs/slow')).body;
+    expect(done.running).toEqual([]);
+  });
+
+  it('keeps the last real outcome as lastOutcome when newer slots were skipped at maxInstances', async () => {
+    const release = deferred();
+    s = await setup(version, { auth: false });
+    const { request, scheduler, clock } = s;
+    let calls = 0;
+    scheduler.registerTask('slow', () => (++calls === 1 ? undefined : release.promise));
+    await scheduler.addJob('slow', { type: 'interval', minutes: 1 }, { id: 'slow' });
+    await clock.advance(60_000); // ok
+    await clock.advance(60_000); // hangs
+    expect((await request.post('/scheduler/jobs/slow/run')).status).toBe(409); // skipped
+    const job = (await request.get('/scheduler/jobs/slow')).body;
+    expect(job.history.map((record: RunRecord) => record.status)).toEqual(['skipped', 'ok']);
+    expect(job.lastOutcome).toMatchObject({ status: 'ok', scheduledRunTime: '2026-01-05T00:01:00.000Z' });
+    release.resolve();
+  });
+
   it('keeps historySize records; 0 keeps none', async () => {
     s = await setup(version, { auth: false, historySize: 3 });
     await s.scheduler.addJob('greet', { type: 'interval', minutes: 1 }, { id: 'a' });
@@ -109,10 +145,11 @@ describe('RunHistory', () => {
   it('forgets an outcome that arrives for a job it never saw removed, once the job is found gone', async () => {
     const { scheduler, clock } = makeScheduler({ tasks: { slow: () => gate.promise } });
     const gate = deferred();
-    const history = new RunHistory(scheduler, 5);
     await scheduler.addJob('slow', { type: 'interval', minutes: 1 }, { id: 'a' });
     await scheduler.start();
     await clock.advance(60_000);
+    // A history made after the run started: it never saw the job (nor its clearing) before.
+    const history = new RunHistory(scheduler, 5);
     await scheduler.removeAllJobs(); // no per-job removal event
     const executed = new Promise((resolve) => scheduler.once('job:executed', resolve));
     gate.resolve();

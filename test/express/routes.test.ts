@@ -114,6 +114,7 @@ describe.each(VERSIONS)('routes on $name', (version) => {
       nextRunTime: '2026-01-05T09:30:00.000+01:00',
       paused: false,
       pending: false,
+      running: [],
       store: 'default',
       executor: 'default',
       misfireGraceTime: 60,

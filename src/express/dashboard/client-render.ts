@@ -197,6 +197,9 @@ function renderJobs(jobs) {
   const seen = new Set();
   for (const job of jobs) {
     seen.add(job.id);
+    // The server's count is the truth as of this fetch (runs started before the page loaded
+    // too); events adjust it until the next one.
+    if (Array.isArray(job.running)) inFlight.set(job.id, job.running.length);
     const row = rows.get(job.id) || createRow(job.id);
     updateRow(row, job);
     body.append(row.tr, row.details); // append moves existing rows into the API's order
