@@ -14,6 +14,7 @@ import { RunHistory } from './history.js';
 import { resolveOptions, type ResolvedOptions, type SchedulerRouterOptions } from './options.js';
 import { defined, handle, sendJson, type Handler } from './respond.js';
 import { emptySchema, jobChangesSchema, newJobSchema, parseBody, shutdownSchema, startSchema } from './schemas.js';
+import { listPage, parseListQuery } from './list-query.js';
 import { patchChanges } from './round-trip.js';
 import { jobJson, schedulerInfo } from './serialize.js';
 
@@ -103,9 +104,11 @@ export function createSchedulerRouter(
     [
       '/jobs',
       {
-        GET: async (_req, res) => {
-          const jobs = await scheduler.getJobs();
-          sendJson(res, 200, { jobs: jobs.map((job) => jobJson(zone(), job, history.get(job.id), false)) });
+        GET: async (req, res) => {
+          const query = parseListQuery(req.query as Record<string, unknown>);
+          const page = listPage(await scheduler.getJobs(), query, (id) => history.get(id).running.length);
+          const jobs = page.jobs.map((job) => jobJson(zone(), job, history.get(job.id), false));
+          sendJson(res, 200, { jobs, total: page.total, nextCursor: page.nextCursor });
         },
         POST: async (req, res) => {
           const { task, trigger, ...rest } = parseBody(newJobSchema, await body(req));
