@@ -5,27 +5,14 @@
 //
 // Without /usr/bin/chromium the suite is skipped with a warning, except under CI, where it fails
 // (.ci/run installs Chromium first).
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryJobStore, Scheduler } from '../../src/index.js';
 import { schedulerRouter } from '../../src/express/index.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const inCi = Boolean(process.env.CI) && !['false', '0'].includes(process.env.CI ?? '');
-if (!haveChromium) {
-  if (inCi) {
-    throw new Error(`${CHROMIUM} is missing: the dashboard's browser test cannot run (.ci/run installs the Debian chromium package)`);
-  }
-  console.warn(
-    `\n!!! SKIPPING the dashboard browser test: ${CHROMIUM} is missing.\n` +
-      '!!! Install it (apt-get install -y chromium) to run test/express/dashboard.browser.test.ts; under CI=true this fails.\n',
-  );
-}
+import { haveChromium, launchChromium } from '../helpers/browser.js';
 
 const USER = 'ops';
 const PASSWORD = 'correct horse battery staple';
@@ -68,10 +55,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scheduler/dashboard`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     // The browser answers the Basic challenge the way a user signing in would.
     const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
     page = await context.newPage();

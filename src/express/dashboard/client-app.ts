@@ -21,6 +21,60 @@ function scheduleRefresh(delay) {
   }, delay === undefined ? 150 : delay);
 }
 
+// ---- the list: one page of jobs at a time, ordered by id, so rows keep their place as jobs run --
+const PAGE_SIZE = 100;
+const list = { cursors: [null], index: 0, next: null, total: 0, q: '', state: '' };
+
+function listPath() {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const cursor = list.cursors[list.index];
+  if (cursor) params.set('cursor', cursor);
+  if (list.q) params.set('q', list.q);
+  if (list.state) params.set('state', list.state);
+  return '/jobs?' + params.toString();
+}
+
+function renderPager(page) {
+  list.next = page.nextCursor;
+  list.total = page.total;
+  const first = list.index * PAGE_SIZE;
+  // A page emptied by removals (the last jobs of the last page): go back one.
+  if (!page.jobs.length && list.index > 0) {
+    list.index--;
+    scheduleRefresh(0);
+  }
+  $('pager').hidden = page.total <= PAGE_SIZE && list.index === 0;
+  $('page-range').textContent = page.jobs.length ? (first + 1) + '–' + (first + page.jobs.length) + ' of ' + page.total : '0 of ' + page.total;
+  $('page-prev').disabled = list.index === 0;
+  $('page-next').disabled = !page.nextCursor;
+  const filtered = list.q || list.state;
+  $('jobs-count').textContent = '(' + page.total + (filtered ? ' found' : '') + ')';
+  $('jobs-empty').textContent = filtered ? 'No job matches.' : 'No jobs scheduled.';
+}
+
+function goToPage(step) {
+  if (step > 0 && list.next) {
+    list.cursors.length = list.index + 1;
+    list.cursors.push(list.next);
+    list.index++;
+  } else if (step < 0 && list.index > 0) {
+    list.index--;
+  } else return;
+  scheduleRefresh(0);
+}
+
+let filterTimer = null;
+function onFilterChange() {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => {
+    list.q = $('list-q').value.trim();
+    list.state = $('list-state').value;
+    list.cursors = [null];
+    list.index = 0;
+    scheduleRefresh(0);
+  }, 200);
+}
+
 async function refresh() {
   if (refreshing) {
     refreshAgain = true;
@@ -28,9 +82,10 @@ async function refresh() {
   }
   refreshing = (async () => {
     try {
-      const [facts, list] = await Promise.all([api('GET', '/'), api('GET', '/jobs')]);
+      const [facts, page] = await Promise.all([api('GET', '/'), api('GET', listPath())]);
       renderInfo(facts);
-      renderJobs(list.jobs);
+      renderJobs(page.jobs);
+      renderPager(page);
       await Promise.all([...expanded].map((id) => loadDetails(id)));
     } catch (error) {
       showError(error, 'Could not load the jobs');
@@ -204,6 +259,11 @@ $('scheduler-start').addEventListener('click', () => schedulerAction('start'));
 $('scheduler-pause').addEventListener('click', () => schedulerAction('pause'));
 $('scheduler-resume').addEventListener('click', () => schedulerAction('resume'));
 $('add-kind').addEventListener('change', onKindChange);
+$('list-q').addEventListener('input', onFilterChange);
+$('list-state').addEventListener('change', onFilterChange);
+$('list-tools').addEventListener('submit', (event) => event.preventDefault());
+$('page-prev').addEventListener('click', () => goToPage(-1));
+$('page-next').addEventListener('click', () => goToPage(1));
 $('add-form').addEventListener('submit', onAddSubmit);
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();

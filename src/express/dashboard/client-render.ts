@@ -212,7 +212,6 @@ function renderJobs(jobs) {
     expanded.delete(id);
   }
   $('jobs-empty').hidden = jobs.length > 0;
-  $('jobs-count').textContent = '(' + jobs.length + ')';
 }
 
 // ---- details: a job's settings and run history ------------------------------------------------

@@ -48,6 +48,13 @@ const BODY = `
     <h2 id="jobs-title">Jobs <span class="count" data-testid="jobs-count"></span></h2>
     <p class="note" data-testid="write-note" hidden></p>
     <p class="note status" role="status" data-testid="action-status"></p>
+    <form class="list-tools" data-testid="list-tools" role="search">
+      <label>Find <input type="search" id="list-q" data-testid="list-q" maxlength="200" placeholder="id or name" autocomplete="off"></label>
+      <label>State <select id="list-state" data-testid="list-state">
+        <option value="">all</option><option value="active">active</option><option value="running">running</option>
+        <option value="paused">paused</option><option value="pending">pending</option>
+      </select></label>
+    </form>
     <div class="table-wrap">
       <table data-testid="jobs-table">
         <thead>
@@ -65,6 +72,11 @@ const BODY = `
       </table>
     </div>
     <div class="empty" data-testid="jobs-empty" hidden>No jobs scheduled.</div>
+    <nav class="pager" data-testid="pager" aria-label="Pages of jobs" hidden>
+      <button type="button" id="page-prev" data-testid="page-prev">‹ Previous</button>
+      <span data-testid="page-range"></span>
+      <button type="button" id="page-next" data-testid="page-next">Next ›</button>
+    </nav>
   </section>
 
   <section class="card" aria-labelledby="add-title" data-testid="add-card">

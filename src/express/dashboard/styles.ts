@@ -38,6 +38,9 @@ main { max-width: 1400px; margin: 0 auto; padding: 1rem 1.5rem 2rem; }
 section.card { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; margin-bottom: 1rem; }
 section.card > h2 { font-size: 1rem; margin: 0; padding: 0.7rem 1rem; border-bottom: 1px solid var(--line); display: flex; align-items: center; gap: 0.6rem; }
 section.card > h2 .count { color: var(--muted); font-weight: 400; }
+.list-tools { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0 0 0.6rem; }
+.list-tools label { display: flex; align-items: center; gap: 0.4rem; }
+.pager { display: flex; align-items: center; gap: 0.8rem; margin-top: 0.6rem; }
 .note { color: var(--muted); padding: 0.5rem 1rem; margin: 0; }
 .note:empty { display: none; }
 .note.status { color: var(--ok); }
