@@ -49,7 +49,7 @@ console.log(`  crontab '0 0 13 * fri' (13th OR Friday): ${times(CronTrigger.from
 console.log(`  { day: 13, dayOfWeek: 'fri' } (AND):       ${times(new CronTrigger({ day: 13, dayOfWeek: 'fri', timezone: ZONE }), 3)}`);
 
 // Bad expressions throw InvalidTriggerError (code ERR_INVALID_TRIGGER) naming the field at fault;
-// an expression that could never fire is refused when the trigger is built (field 'cron').
+// an expression that could never fire is refused when the trigger is built (field 'cron.expression').
 console.log('\nRejected:');
 for (const expression of ['0 0 31 2 *', '0 0 * * 8', '@reboot']) {
   try {

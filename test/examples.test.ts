@@ -130,7 +130,7 @@ const EXAMPLES: Record<string, Expected[]> = {
     "cron['@weekly', timezone=Europe/London]: Sun 2026-01-04 00:00:00",
     "(13th OR Friday): Fri 2026-01-02 00:00:00 | Fri 2026-01-09 00:00:00 | Tue 2026-01-13 00:00:00",
     "(AND):       Fri 2026-02-13 00:00:00 | Fri 2026-03-13 00:00:00 | Fri 2026-11-13 00:00:00",
-    /"0 0 31 2 \*" +ERR_INVALID_TRIGGER field=cron\n/,
+    /"0 0 31 2 \*" +ERR_INVALID_TRIGGER field=cron\.expression\n/,
     /"0 0 \* \* 8" +ERR_INVALID_TRIGGER field=cron\.expression\n/,
     /"@reboot" +ERR_INVALID_TRIGGER field=cron\.expression\n/,
     'jobs added: 7',

@@ -15,7 +15,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+// Every check says what it expects in the library's words (valibot's defaults read "Invalid type:
+// Expected string but received 5").
+const text = (max: number) =>
+  v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`));
 /** A lone UTF-16 surrogate: with the `u` flag a well-formed pair is one code point, not matched. */
 const LONE_SURROGATE = /\p{Cs}/u;
 /** A job id: it goes into URLs (`Location`, `/jobs/:id`), so it must be well-formed Unicode. */
@@ -30,7 +33,10 @@ const jobId = v.pipe(
  * overflowing the stack of the recursive code that later walks the values.
  */
 export const MAX_DEPTH = 32;
-const seconds = v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0)));
+const seconds = v.nullable(
+  v.pipe(v.number('must be a number of seconds, or null'), v.finite('must be a finite number'), v.minValue(0, 'must be 0 or more')),
+);
+const flag = v.boolean('must be true or false');
 
 /** A crontab string, or a JSON trigger spec `{ type, ... }` passed on to the scheduler as given. */
 const trigger = v.union(
@@ -48,11 +54,13 @@ const trigger = v.union(
 const changeEntries = {
   task: v.optional(text(200)),
   trigger: v.optional(trigger),
-  name: v.optional(v.pipe(v.string(), v.maxLength(1000))),
-  args: v.optional(v.array(v.unknown())),
+  name: v.optional(v.pipe(v.string('must be a string'), v.maxLength(1000, 'must be at most 1000 characters'))),
+  args: v.optional(v.array(v.unknown(), 'must be an array of JSON values')),
   misfireGraceTime: v.optional(seconds),
   coalesce: v.optional(v.union([v.picklist(['latest', 'earliest', 'all']), v.boolean()], "expected 'latest', 'earliest', 'all', true or false")),
-  maxInstances: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxInstances: v.optional(
+    v.pipe(v.number('must be a whole number of 1 or more'), v.integer('must be a whole number of 1 or more'), v.minValue(1, 'must be a whole number of 1 or more')),
+  ),
   jitter: v.optional(seconds),
   timeout: v.optional(seconds),
   nextRunTime: v.optional(v.union([v.string(), v.number()], 'expected an ISO-8601 date string or epoch milliseconds')),
@@ -69,15 +77,15 @@ export const newJobSchema = v.object({
   task: text(200),
   trigger,
   id: v.optional(jobId),
-  paused: v.optional(v.boolean()),
-  replaceExisting: v.optional(v.boolean()),
+  paused: v.optional(flag),
+  replaceExisting: v.optional(flag),
   store: v.optional(text(200)),
 });
 
 /** `POST /start`. */
-export const startSchema = v.object({ paused: v.optional(v.boolean()) });
+export const startSchema = v.object({ paused: v.optional(flag) });
 /** `POST /shutdown`. */
-export const shutdownSchema = v.object({ wait: v.optional(v.boolean()) });
+export const shutdownSchema = v.object({ wait: v.optional(flag) });
 /** Routes that take no fields (an empty object or no body). */
 export const emptySchema = v.object({});
 

@@ -107,6 +107,9 @@ export class CronTrigger implements Trigger {
    *   for an expression that can never fire (`{ month: 2, day: 30 }`)
    */
   constructor(options: CronTriggerOptions, cache: TriggerCache = new TriggerCache()) {
+    if (typeof options === 'string') {
+      throw triggerFail('cron', options, 'an options object; for a crontab string use CronTrigger.fromCrontab(expression)');
+    }
     const given = checkOptions(options, 'cron', KEYS, triggerFail);
     this.#fields = {};
     if (given.expression !== undefined) {
@@ -144,7 +147,8 @@ export class CronTrigger implements Trigger {
     this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     // An expression that never matches (Feb 30) is an error now, not a search that finds nothing.
     if (this.#schedule.firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
-      throw triggerFail('cron', options, 'an expression that matches at least one date between 1970 and 9999');
+      const [field, value] = given.expression === undefined ? ['cron', options] : ['cron.expression', given.expression];
+      throw triggerFail(field, value, 'an expression that matches at least one date between 1970 and 9999');
     }
   }
 

@@ -206,7 +206,33 @@ function parseItem(field: Field, item: string, fail: Fail): ParsedItem {
     const fields = CronExpressionParser.parse(atoms.join(' ')).fields;
     parsed = { values: Object.freeze([...fields[field].values]), nth: field === 'dayOfWeek' ? fields.dayOfWeek.nthDay : 0 };
   } catch (error) {
-    throw fail(`${LABELS[field]} ${JSON.stringify(item)}: ${error instanceof Error ? error.message : String(error)}`);
+    throw fail(`${LABELS[field]} ${JSON.stringify(item)}: ${inOwnWords(error instanceof Error ? error.message : String(error))}`);
   }
   return parsed;
+}
+
+/** cron-parser's reasons, said the way the library's other errors say them. */
+const REASONS: readonly [RegExp, (...groups: string[]) => string][] = [
+  [/got value (\S+) expected range (\d+)-(\d+)/, (value, min, max) => `${value} is outside ${min}-${max}`],
+  [/got range (\d+)-(\d+) expected range (\d+)-(\d+)/, (from, to, min, max) => `the range ${from}-${to} is outside ${min}-${max}`],
+  [/Invalid range: (\d+)-(\d+), outside the (\d+)-(\d+) range/, (from, to, min, max) => `the range ${from}-${to} is outside ${min}-${max}`],
+  [/Invalid range: (\d+)-(\d+), min/, (from, to) => `the range ${from}-${to} runs backwards`],
+  [/Invalid range: (\S+), no usable value/, (range) => `the range ${range} has no value this field allows`],
+  [/cannot repeat at every (\S+) time|Invalid step: (\S+), must be positive/, (a, b) => `a step of ${a ?? b} never repeats`],
+  [/Invalid step: (\S+), wider than the (\S+) range/, (step, range) => `the step ${step} is wider than the range ${range}`],
+  [/duplicate values found: (.*)/, (values) => `${values} appears more than once`],
+  [/cannot resolve alias "(.*)"/, (name) => `${JSON.stringify(name)} is not a month or weekday name`],
+  [/too many values/, () => 'it lists too many values'],
+  [/occurrence number/, () => 'the number after # must be 1 to 5'],
+  [/special characters are incompatible/, () => '# cannot be combined with other forms in one item'],
+  [/standalone L/, () => 'L needs a weekday before it here (5L: the last Friday)'],
+];
+
+/** A reason from cron-parser in the library's words; one it does not know, in general terms. */
+function inOwnWords(message: string): string {
+  for (const [pattern, say] of REASONS) {
+    const match = pattern.exec(message);
+    if (match) return say(...(match.slice(1) as string[]));
+  }
+  return 'not a value this field takes (a number, a name, *, a range a-b, a step */n, or a list of them)';
 }
