@@ -523,3 +523,27 @@ describe('compileCrontab: property', () => {
     );
   });
 });
+
+describe('crontab errors in the library\'s words', () => {
+  it.each<[string, string]>([
+    ['61 * * * *', 'minute "61": 61 is outside 0-59'],
+    ['* * 32 * *', 'day-of-month "32": 32 is outside 1-31'],
+    ['*/0 * * * *', 'minute "*/0": a step of 0 never repeats'],
+    ['0 0 * * funday', '"fun" is not a month or weekday name'],
+    ['x * * * *', 'not a value this field takes'],
+    ['0 0 * * mon#6', 'the number after # must be 1 to 5'],
+    ['0 0 * * L', 'L needs a weekday before it'],
+  ])('%j: %s, never a dependency\'s wording', (expression, words) => {
+    const e = thrown(() => CronTrigger.fromCrontab(expression));
+    expect(e.error).toBeInstanceOf(InvalidTriggerError);
+    expect(e.field).toBe('cron.expression');
+    expect(e.message).toContain(words);
+    expect(e.message).not.toMatch(/Constraint error|Validation error|got value|Invalid characters|Invalid range|Invalid step/);
+  });
+
+  it('points a crontab string given to the constructor to CronTrigger.fromCrontab', () => {
+    const e = thrown(() => new CronTrigger('30 9 * * 1-5' as never));
+    expect([e.code, e.field]).toEqual(['ERR_INVALID_TRIGGER', 'cron']);
+    expect(e.message).toContain('CronTrigger.fromCrontab(expression)');
+  });
+});
