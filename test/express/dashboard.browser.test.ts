@@ -5,7 +5,10 @@
 //
 // Without /usr/bin/chromium the suite is skipped with a warning, except under CI, where it fails
 // (.ci/run installs Chromium first).
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -13,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryJobStore, Scheduler } from '../../src/index.js';
 import { schedulerRouter } from '../../src/express/index.js';
 import { haveChromium, launchChromium } from '../helpers/browser.js';
+
+/** Where the screenshots go (looked at by hand; kept with TIMETABLE_SCREENSHOTS=<dir>). */
+const SHOTS = process.env.TIMETABLE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'timetable-dashboard-'));
 
 const USER = 'ops';
 const PASSWORD = 'correct horse battery staple';
@@ -241,6 +247,48 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await row('hanger').getByTestId('job-state').filter({ hasNotText: 'running' }).waitFor({ timeout: WAIT_MS });
     await waitForText(row('hanger').getByTestId('job-outcome'), 'ok');
     await scheduler.removeJob('hanger');
+  });
+
+  it('fits a phone (390 px): no page overflow, the trigger wraps by words, the actions are reachable', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.reload();
+    await row('greeter').waitFor({ timeout: WAIT_MS });
+    await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await row('greeter').waitFor({ timeout: WAIT_MS });
+    await page.screenshot({ path: join(SHOTS, 'dashboard-phone.png'), fullPage: true });
+    const widths = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document;
+      return { page: doc.documentElement.scrollWidth, screen: (globalThis as unknown as { innerWidth: number }).innerWidth };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    // A trigger described in a dozen words takes a few lines, not one line per character.
+    const trigger = await row('exploder').getByTestId('job-trigger').boundingBox();
+    expect(trigger?.width ?? 0).toBeGreaterThanOrEqual(100);
+    // The run button is reached by scrolling the table, and works.
+    const run = row('greeter').getByTestId('job-run');
+    await run.scrollIntoViewIfNeeded();
+    expect(await run.isVisible()).toBe(true);
+    await run.click();
+    await waitForText(page.getByTestId('action-status'), /run/i);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('clears a success message when another action then reports an error', async () => {
+    await row('greeter').getByTestId('job-run').click();
+    await waitForText(page.getByTestId('action-status'), /run/i);
+    await page.route('**/scheduler/jobs/greeter/pause', (route) =>
+      route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ERR_SCHEDULER_STATE', message: 'The scheduler is stopped' } }) }),
+    );
+    try {
+      await row('greeter').getByTestId('job-pause').click();
+      await waitForText(page.getByTestId('alert-message'), 'The scheduler is stopped');
+      expect(await page.getByTestId('action-status').textContent()).toBe('');
+    } finally {
+      await page.unroute('**/scheduler/jobs/greeter/pause');
+      await page.getByTestId('alert-dismiss').click();
+    }
   });
 
   it('ran without script errors or CSP violations', () => {

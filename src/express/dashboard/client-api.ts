@@ -82,6 +82,8 @@ function unauthorized(res, error) {
 const FIELD_INPUTS = { task: 'add-task', id: 'add-id', name: 'add-name', args: 'add-args', trigger: 'add-value' };
 
 function showError(error, context) {
+  // A success message of an earlier action must not stand next to this error.
+  $('action-status').textContent = '';
   const alert = $('alert');
   const details = error.details || {};
   const field = typeof details.field === 'string' ? details.field : null;

@@ -38,9 +38,9 @@ main { max-width: 1400px; margin: 0 auto; padding: 1rem 1.5rem 2rem; }
 section.card { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; margin-bottom: 1rem; }
 section.card > h2 { font-size: 1rem; margin: 0; padding: 0.7rem 1rem; border-bottom: 1px solid var(--line); display: flex; align-items: center; gap: 0.6rem; }
 section.card > h2 .count { color: var(--muted); font-weight: 400; }
-.list-tools { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0 0 0.6rem; }
+.list-tools { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0; padding: 0.6rem 1rem; border-bottom: 1px solid var(--line); }
 .list-tools label { display: flex; align-items: center; gap: 0.4rem; }
-.pager { display: flex; align-items: center; gap: 0.8rem; margin-top: 0.6rem; }
+.pager { display: flex; align-items: center; gap: 0.8rem; padding: 0.6rem 1rem; border-top: 1px solid var(--line); }
 .note { color: var(--muted); padding: 0.5rem 1rem; margin: 0; }
 .note:empty { display: none; }
 .note.status { color: var(--ok); }
@@ -76,14 +76,14 @@ button.link { border: none; background: none; color: var(--accent); padding: 0 0
 .alert:empty, .alert[hidden] { display: none; }
 .alert .msg { flex: 1; }
 .alert .meta { color: var(--muted); font-size: 0.9em; }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; position: relative; } /* keeps .visually-hidden headers inside */
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.5rem 0.75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 0.85em; color: var(--muted); font-weight: 600; background: var(--soft); white-space: nowrap; }
 tr.job:hover > td { background: #fafbfc; }
 tr.job:last-child > td, tr.details:last-child > td { border-bottom: none; }
 td .sub { display: block; color: var(--muted); font-size: 0.88em; }
-td.trigger { max-width: 22rem; overflow-wrap: anywhere; }
+td.trigger { min-width: 9rem; max-width: 22rem; overflow-wrap: break-word; }
 td.outcome .err-text { display: block; color: var(--err); font-size: 0.88em; max-width: 18rem; overflow-wrap: anywhere; }
 td.actions, td.when { white-space: nowrap; }
 td.actions button { margin: 0 0.15rem 0.2rem 0; }
@@ -103,7 +103,18 @@ input, select {
 }
 input.wide { min-width: 16rem; }
 input[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--err); background: var(--err-soft); }
+::placeholder { color: #8c959f; font-style: italic; opacity: 1; }
 form.token { display: flex; gap: 0.75rem; align-items: flex-end; padding: 0.8rem 1rem 1rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { color: var(--muted); font-size: 0.85em; text-align: center; padding: 0 1rem 1.5rem; }
+/* A phone: nothing wider than the screen; the job table scrolls inside its card. */
+@media (max-width: 640px) {
+  header.top { padding: 0.6rem 0.75rem; }
+  main { padding: 0.6rem 0.5rem 1.5rem; }
+  input, select, input.wide { min-width: 0; width: 100%; }
+  form.add > label, .list-tools > label, form.token > label { flex: 1 1 100%; }
+  form.add, form.token { flex-wrap: wrap; }
+  tr.details > td { padding-left: 1rem; }
+  .alert { flex-wrap: wrap; }
+}
 `;
