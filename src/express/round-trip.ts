@@ -22,7 +22,7 @@ const READ_ONLY: Readonly<Record<string, string>> = {
   store: 'a job stays in its store (add it to another with POST /jobs)',
 };
 /** Reports that change with every run: never compared, always ignored. */
-const REPORTS = ['running', 'lastOutcome', 'history'];
+const REPORTS = ['running', 'lastOutcome', 'history', 'upcoming'];
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

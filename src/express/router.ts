@@ -16,7 +16,8 @@ import { defined, handle, sendJson, type Handler } from './respond.js';
 import { emptySchema, jobChangesSchema, newJobSchema, parseBody, shutdownSchema, startSchema } from './schemas.js';
 import { listPage, parseListQuery } from './list-query.js';
 import { patchChanges } from './round-trip.js';
-import { jobJson, schedulerInfo } from './serialize.js';
+import { jobJson, schedulerInfo, triggerJson, upcoming } from './serialize.js';
+import { previewInput } from './preview.js';
 
 /** The router returned by `schedulerRouter()`: an Express `Router` with a `close()` method. */
 export interface SchedulerRouter extends Router {
@@ -101,6 +102,18 @@ export function createSchedulerRouter(
     ['/pause', { POST: lifecycle(emptySchema, () => scheduler.pause()) }],
     ['/resume', { POST: lifecycle(emptySchema, () => scheduler.resume()) }],
     ['/tasks', { GET: async (_req, res) => sendJson(res, 200, { tasks: [...allowedTasks().keys()].sort() }) }],
+    [
+      '/preview',
+      {
+        // What a trigger would do, before a job is made of it: the add form's live preview.
+        GET: async (req, res) => {
+          const trigger = previewInput(req.query as Record<string, unknown>);
+          const made = await mapped({ trigger }, async () => scheduler.trigger(trigger as never));
+          const first = await mapped({ trigger }, async () => made.getNextFireTime(null, new Date()));
+          sendJson(res, 200, { trigger: triggerJson(made), upcoming: upcoming(zone(), made, first) });
+        },
+      },
+    ],
     [
       '/jobs',
       {

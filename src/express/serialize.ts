@@ -5,7 +5,7 @@
  * @module
  */
 import { DateTime } from 'luxon';
-import type { Job, Scheduler, SchedulerState, TriggerSpec } from '../index.js';
+import type { Job, Scheduler, SchedulerState, Trigger, TriggerSpec } from '../index.js';
 import type { AuthKind } from './options.js';
 
 /** The outcome of one run (or one slot that did not run), kept by the router from scheduler events. */
@@ -94,6 +94,8 @@ export interface JobJson {
   lastOutcome: RunRecord | null;
   /** The last run records, newest first: only on single-job responses. */
   history?: RunRecord[];
+  /** The next five fire times from `nextRunTime` (none while paused): only on single-job responses. */
+  upcoming?: string[];
 }
 
 /** What `GET /` (and the lifecycle routes) answer. */
@@ -139,16 +141,17 @@ export function isoIn(zone: string, date: Date | number): string {
   return DateTime.fromMillis(ms, { zone }).toISO() ?? new Date(ms).toISOString();
 }
 
-function triggerJson(job: Job): TriggerJson {
+/** A trigger as JSON; a custom trigger that throws gets `null` as its spec. @internal */
+export function triggerJson(trigger: Trigger): TriggerJson {
   let spec: TriggerSpec | null = null;
   try {
-    spec = job.trigger.toJSON();
+    spec = trigger.toJSON();
   } catch {
     spec = null;
   }
   let description: string;
   try {
-    description = String(job.trigger);
+    description = String(trigger);
   } catch {
     description = spec === null ? 'trigger' : spec.type;
   }
@@ -163,7 +166,7 @@ export function jobJson(zone: string, job: Job, runs: JobRuns, withHistory: bool
     name: job.name,
     task: job.task,
     args: [...job.args],
-    trigger: triggerJson(job),
+    trigger: triggerJson(job.trigger),
     nextRunTime: job.nextRunTime === null ? null : isoIn(zone, job.nextRunTime),
     paused: job.paused,
     pending: job.pending,
@@ -178,8 +181,30 @@ export function jobJson(zone: string, job: Job, runs: JobRuns, withHistory: bool
     running: runs.running.map(({ scheduledRunTime, since }) => ({ scheduledRunTime, since })),
     lastOutcome: history.find((record) => record.status !== 'skipped') ?? null,
   };
-  if (withHistory) json.history = [...history];
+  if (withHistory) {
+    json.history = [...history];
+    json.upcoming = upcoming(zone, job.trigger, job.nextRunTime);
+  }
   return json;
+}
+
+/** How many fire times a preview shows. */
+export const PREVIEW_COUNT = 5;
+
+/**
+ * Up to {@link PREVIEW_COUNT} fire times of `trigger`, from `first` on, in `zone`. A trigger that
+ * throws (a custom one) ends the list there: it must not break the answer about its job.
+ */
+export function upcoming(zone: string, trigger: Trigger, first: Date | null): string[] {
+  const times: string[] = [];
+  try {
+    for (let next = first; next !== null && times.length < PREVIEW_COUNT; next = trigger.getNextFireTime(next, next)) {
+      times.push(isoIn(zone, next));
+    }
+  } catch {
+    // what was found so far
+  }
+  return times;
 }
 
 /** The scheduler's info. @internal */

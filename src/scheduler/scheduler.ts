@@ -19,7 +19,7 @@ import { PromiseExecutor } from '../executors/promise.js';
 import { checkBoolean, checkOptions, checkString } from '../internal/validate.js';
 import type { JobStore } from '../stores/job-store.js';
 import { MemoryJobStore } from '../stores/memory.js';
-import type { TriggerFactory } from '../triggers/trigger.js';
+import type { Trigger, TriggerFactory } from '../triggers/trigger.js';
 import { SchedulerContext, type SchedulerState } from './context.js';
 import type { AddJobOptions, Job, JobChanges, TaskFunction, TriggerInput } from './job.js';
 import { JobOperations } from './jobs.js';
@@ -30,6 +30,7 @@ import { Runner } from './runner.js';
 import { DueJobs } from './due-job.js';
 import { Lifecycle } from './lifecycle.js';
 import { claimAlias } from './aliases.js';
+import { resolveTrigger } from './trigger-input.js';
 
 export type { SchedulerState };
 
@@ -131,6 +132,18 @@ export class Scheduler {
   registerTriggerType(type: string, fromJSON: TriggerFactory): this {
     this.#ctx.triggers.register(type, fromJSON);
     return this;
+  }
+
+  /**
+   * The trigger `addJob` would make of `input` (a crontab string, a JSON spec of a built-in or
+   * registered type, or a trigger), in the scheduler's zone; nothing is added. For previews:
+   * `scheduler.trigger('30 9 * * 1-5').nextFireTimes(5)`.
+   *
+   * @param input - a crontab string, a JSON trigger spec or a `Trigger`
+   * @throws InvalidTriggerError naming the field at fault
+   */
+  trigger(input: TriggerInput): Trigger {
+    return resolveTrigger(this.#ctx, input, false).trigger;
   }
 
   /**

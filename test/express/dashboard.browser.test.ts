@@ -291,6 +291,26 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('previews the next fire times while a cron expression is typed, and says what is wrong with a bad one', async () => {
+    await page.getByTestId('add-kind').selectOption('cron');
+    await page.getByTestId('add-value').fill('30 9 * * 1-5');
+    const preview = page.getByTestId('add-preview');
+    await waitForText(preview, /^Next: /);
+    expect(((await preview.textContent()) ?? '').split(' · ')).toHaveLength(5);
+    await page.getByTestId('add-value').fill('61 * * * *');
+    await waitForText(preview, 'minute "61": 61 is outside 0-59');
+    await page.getByTestId('add-value').fill('');
+  });
+
+  it("lists a job's next five runs in its details", async () => {
+    const toggle = row('greeter').getByTestId('job-toggle');
+    await toggle.click();
+    const details = page.locator('[data-testid="job-details"][data-job-id="greeter"]');
+    await details.getByTestId('upcoming').waitFor({ timeout: WAIT_MS });
+    expect(await details.getByTestId('upcoming').locator('li').count()).toBe(5);
+    await toggle.click();
+  });
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -115,6 +115,7 @@ describe.each(VERSIONS)('routes on $name', (version) => {
       paused: false,
       pending: false,
       running: [],
+      upcoming: ['2026-01-05T09:30:00.000+01:00', '2026-01-06T09:30:00.000+01:00', '2026-01-07T09:30:00.000+01:00', '2026-01-08T09:30:00.000+01:00', '2026-01-09T09:30:00.000+01:00'],
       store: 'default',
       executor: 'default',
       misfireGraceTime: 60,

@@ -179,7 +179,41 @@ const KINDS = {
   date: { label: 'Run at (local time)', type: 'datetime-local', placeholder: '' },
 };
 
+// ---- a live preview of the next fire times while a trigger is typed ---------------------------
+let previewTimer = null;
+let previewSeq = 0;
+
+function onValueInput() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => void showPreview(), 300);
+}
+
+async function showPreview() {
+  const out = $('add-preview');
+  const kind = $('add-kind').value;
+  const value = $('add-value').value.trim();
+  const seq = ++previewSeq;
+  if (!value) {
+    out.textContent = '';
+    return;
+  }
+  const trigger = triggerFrom(kind, value);
+  const text = typeof trigger === 'string' ? trigger : JSON.stringify(trigger);
+  try {
+    const preview = await api('GET', '/preview?' + new URLSearchParams({ trigger: text }).toString());
+    if (seq !== previewSeq) return; // a newer keystroke won
+    const times = (preview.upcoming || []).map(toDate).filter(Boolean).map(localTime);
+    out.className = 'preview';
+    out.textContent = times.length ? 'Next: ' + times.join(' · ') : 'It never fires again.';
+  } catch (error) {
+    if (seq !== previewSeq) return;
+    out.className = 'preview bad';
+    out.textContent = error.message || String(error);
+  }
+}
+
 function onKindChange() {
+  $('add-preview').textContent = '';
   const kind = KINDS[$('add-kind').value] || KINDS.cron;
   const input = $('add-value');
   $('add-value-label').textContent = kind.label;
@@ -259,6 +293,7 @@ $('scheduler-start').addEventListener('click', () => schedulerAction('start'));
 $('scheduler-pause').addEventListener('click', () => schedulerAction('pause'));
 $('scheduler-resume').addEventListener('click', () => schedulerAction('resume'));
 $('add-kind').addEventListener('change', onKindChange);
+$('add-value').addEventListener('input', onValueInput);
 $('list-q').addEventListener('input', onFilterChange);
 $('list-state').addEventListener('change', onFilterChange);
 $('list-tools').addEventListener('submit', (event) => event.preventDefault());

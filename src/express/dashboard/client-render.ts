@@ -236,10 +236,14 @@ function renderDetails(row, job) {
     ['jitter', secondsOrNone(job.jitter)],
     ['timeout', secondsOrNone(job.timeout)],
   ]);
+  const times = Array.isArray(job.upcoming) ? job.upcoming.map(toDate).filter(Boolean) : [];
+  const next = times.length
+    ? [el('strong', { text: 'Next runs' }), el('ol', { class: 'upcoming', 'data-testid': 'upcoming' }, times.map((date) => el('li', { text: localTime(date) })))]
+    : [];
   const history = Array.isArray(job.history) ? job.history : [];
   const heading = el('strong', { text: 'Run history' + (history.length ? ' (latest ' + history.length + ', newest first)' : '') });
   if (!history.length) {
-    cell.replaceChildren(facts, heading, el('p', { class: 'sub', 'data-testid': 'history-empty', text: 'No runs yet.' }));
+    cell.replaceChildren(facts, ...next, heading, el('p', { class: 'sub', 'data-testid': 'history-empty', text: 'No runs yet.' }));
     return;
   }
   const head = el('tr', {}, ['Outcome', 'Scheduled for', 'Started', 'Finished', 'Duration', 'Error'].map((t) => el('th', { scope: 'col', text: t })));
@@ -258,6 +262,6 @@ function renderDetails(row, job) {
       el('td', { class: 'err-text', text: run.error || '' }),
     ]));
   }
-  cell.replaceChildren(facts, heading, el('table', { class: 'history', 'data-testid': 'history-table' }, [el('thead', {}, [head]), body]));
+  cell.replaceChildren(facts, ...next, heading, el('table', { class: 'history', 'data-testid': 'history-table' }, [el('thead', {}, [head]), body]));
 }
 `;

@@ -97,6 +97,7 @@ const BODY = `
       </label>
       <label>Args (JSON array) <input name="args" class="wide" placeholder='optional, e.g. ["a", 1]' autocomplete="off" data-testid="add-args"></label>
       <button type="submit" class="primary" data-testid="add-submit">Add job</button>
+      <p class="preview" data-testid="add-preview" aria-live="polite"></p>
     </form>
   </section>
 </main>

@@ -95,6 +95,10 @@ tr.details > td { background: var(--soft); padding: 0.75rem 1rem 1rem 2.5rem; }
 table.history { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; }
 table.history th, table.history td { padding: 0.3rem 0.6rem; font-size: 0.92em; }
 .empty { color: var(--muted); padding: 1rem; text-align: center; }
+.preview { flex: 1 1 100%; margin: 0; color: var(--muted); font-size: 0.9em; }
+.preview:empty { display: none; }
+.preview.bad { color: var(--err); }
+.upcoming { margin: 0 0 0.75rem; padding-left: 1.2rem; }
 form.add { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; padding: 0.8rem 1rem 1rem; align-items: flex-end; }
 form.add label, form.token label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85em; color: var(--muted); font-weight: 600; }
 input, select {
