@@ -50,5 +50,5 @@ export type {
   RouterAccess,
   AuthKind,
 } from './options.js';
-export type { JobJson, RunRecord, TriggerJson, SchedulerInfo } from './serialize.js';
+export type { JobJson, RunRecord, RunInFlight, TriggerJson, SchedulerInfo } from './serialize.js';
 export type { ErrorBody, ErrorDetails, ValidationIssue } from './errors.js';
