@@ -54,7 +54,7 @@ describe('addJob rejects bad input and changes nothing', () => {
     ['negative interval', () => [() => 1, { type: 'interval', minutes: -1 }, {}], 'ERR_INVALID_TRIGGER', 'interval.minutes'],
     ['unknown trigger type', () => [() => 1, { type: 'weekly' }, {}], 'ERR_INVALID_TRIGGER', 'type'],
     ['invalid crontab string', () => [() => 1, '*/5 * * *', {}], 'ERR_INVALID_TRIGGER', 'cron.expression'],
-    ['impossible crontab date', () => [() => 1, '0 0 31 2 *', {}], 'ERR_INVALID_TRIGGER', 'cron'],
+    ['impossible crontab date', () => [() => 1, '0 0 31 2 *', {}], 'ERR_INVALID_TRIGGER', 'cron.expression'],
     ['invalid cron field', () => [() => 1, { type: 'cron', hour: '22-2' }, {}], 'ERR_INVALID_TRIGGER', 'cron.hour'],
     ['trigger of the wrong type', () => [() => 1, 5, {}], 'ERR_INVALID_TRIGGER', 'trigger'],
     ['end before start', () => [() => 1, { type: 'interval', seconds: 1, startDate: '2026-02-01T00:00:00Z', endDate: '2026-01-01T00:00:00Z' }, {}], 'ERR_INVALID_TRIGGER', 'interval.endDate'],
