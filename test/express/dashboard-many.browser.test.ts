@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryJobStore, Scheduler } from '../../src/index.js';
 import { schedulerRouter } from '../../src/express/index.js';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
+import { haveChromium, launchChromium, tearDown } from '../helpers/browser.js';
 
 const JOBS = 10_000;
 const WAIT_MS = 10_000;
@@ -52,13 +52,7 @@ describe.skipIf(!haveChromium)('dashboard with 10,000 jobs in headless Chromium'
 
   afterAll(async () => {
     console.log(`dashboard with ${JOBS} jobs: ${timings.join('; ')}`);
-    await browser?.close();
-    if (server) {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-      await closed;
-    }
-    await scheduler?.shutdown({ wait: false });
+    await tearDown({ browser, server, scheduler });
   });
 
   it('shows the first 100 jobs by id, with the total, and pages forward and back', async () => {

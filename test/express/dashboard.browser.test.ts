@@ -15,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryJobStore, Scheduler } from '../../src/index.js';
 import { schedulerRouter } from '../../src/express/index.js';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
+import { haveChromium, launchChromium, tearDown } from '../helpers/browser.js';
 
 /** Where the screenshots go (looked at by hand; kept with TIMETABLE_SCREENSHOTS=<dir>). */
 const SHOTS = process.env.TIMETABLE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'timetable-dashboard-'));
@@ -73,13 +73,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
   }, 30_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-      await closed;
-    }
-    await scheduler?.shutdown({ wait: false });
+    await tearDown({ browser, server, scheduler });
   });
 
   it('loads the page and lists the jobs, with the scheduler state and live updates on', async () => {

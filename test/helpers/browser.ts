@@ -27,3 +27,19 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
   });
 }
+
+/** Ends what a browser test started: the browser, the server (open streams too), the scheduler. */
+export async function tearDown(parts: {
+  browser: { close(): Promise<void> } | undefined;
+  server: import('node:http').Server | undefined;
+  scheduler: { shutdown(options: { wait: boolean }): Promise<void> } | undefined;
+}): Promise<void> {
+  await parts.browser?.close();
+  const { server } = parts;
+  if (server) {
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
+  }
+  await parts.scheduler?.shutdown({ wait: false });
+}
