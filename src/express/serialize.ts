@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import type { Job, Scheduler, SchedulerState, Trigger, TriggerSpec } from '../index.js';
 import type { AuthKind } from './options.js';
+import { describeInWords } from './describe.js';
 
 /** The outcome of one run (or one slot that did not run), kept by the router from scheduler events. */
 export interface RunRecord {
@@ -39,7 +40,11 @@ export interface RunInFlight {
 export interface TriggerJson {
   /** The JSON spec, or `null` for a custom trigger whose `toJSON()` failed. */
   spec: TriggerSpec | null;
-  /** `trigger.toString()`, e.g. `cron[hour='9']`. */
+  /**
+   * The trigger in words ("every 10 seconds", "at 09:30 on Monday to Friday, Europe/Berlin"); a
+   * trigger with no plain reading (a combined or custom one, a stepped cron range) keeps its
+   * `toString()`, e.g. `cron['0 0 9-17/2 * * 1-5', timezone=UTC]`.
+   */
   description: string;
 }
 
@@ -149,12 +154,13 @@ export function triggerJson(trigger: Trigger): TriggerJson {
   } catch {
     spec = null;
   }
-  let description: string;
+  let technical: string;
   try {
-    description = String(trigger);
+    technical = String(trigger);
   } catch {
-    description = spec === null ? 'trigger' : spec.type;
+    technical = spec === null ? 'trigger' : spec.type;
   }
+  const description = describeInWords(spec, technical);
   return { spec, description };
 }
 

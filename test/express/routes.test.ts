@@ -109,7 +109,7 @@ describe.each(VERSIONS)('routes on $name', (version) => {
       args: ['team'],
       trigger: {
         spec: { type: 'cron', hour: '9', minute: '30', timezone: 'Europe/Berlin' },
-        description: expect.stringContaining("hour='9'"),
+        description: 'at 09:30 every day, Europe/Berlin',
       },
       nextRunTime: '2026-01-05T09:30:00.000+01:00',
       paused: false,
