@@ -118,7 +118,7 @@ function createRow(id) {
   const cells = {
     job: el('td', { 'data-testid': 'job-name' }),
     task: el('td', { 'data-testid': 'job-task' }),
-    trigger: el('td', { class: 'trigger mono', 'data-testid': 'job-trigger' }),
+    trigger: el('td', { class: 'trigger', 'data-testid': 'job-trigger' }),
     next: el('td', { class: 'when', 'data-testid': 'job-next-run' }),
     state: el('td', { 'data-testid': 'job-state' }),
     outcome: el('td', { class: 'outcome', 'data-testid': 'job-outcome' }),
