@@ -305,6 +305,18 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await toggle.click();
   });
 
+  it('says the scheduler is stopped (and why no job is listed) after a shutdown, and lists the jobs again once it runs', async () => {
+    await scheduler.shutdown();
+    await page.reload();
+    await waitForText(page.getByTestId('scheduler-state'), 'stopped');
+    await waitForText(page.getByTestId('jobs-empty'), 'The scheduler is stopped');
+    await waitForText(page.getByTestId('live-status'), 'scheduler stopped');
+    await scheduler.start();
+    await page.reload();
+    await row('greeter').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('jobs-empty').isHidden()).toBe(true);
+  });
+
   it('ran without script errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

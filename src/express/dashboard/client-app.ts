@@ -34,7 +34,7 @@ function listPath() {
   return '/jobs?' + params.toString();
 }
 
-function renderPager(page) {
+function renderPager(page, state) {
   list.next = page.nextCursor;
   list.total = page.total;
   const first = list.index * PAGE_SIZE;
@@ -49,7 +49,12 @@ function renderPager(page) {
   $('page-next').disabled = !page.nextCursor;
   const filtered = list.q || list.state;
   $('jobs-count').textContent = '(' + page.total + (filtered ? ' found' : '') + ')';
-  $('jobs-empty').textContent = filtered ? 'No job matches.' : 'No jobs scheduled.';
+  // A stopped scheduler lists only the jobs added since (its stores are read while it runs).
+  $('jobs-empty').textContent = filtered
+    ? 'No job matches.'
+    : state === 'stopped'
+      ? 'The scheduler is stopped: the jobs in its stores are listed again once it runs; jobs added now wait for its start.'
+      : 'No jobs scheduled.';
 }
 
 function goToPage(step) {
@@ -85,7 +90,7 @@ async function refresh() {
       const [facts, page] = await Promise.all([api('GET', '/'), api('GET', listPath())]);
       renderInfo(facts);
       renderJobs(page.jobs);
-      renderPager(page);
+      renderPager(page, facts.state);
       await Promise.all([...expanded].map((id) => loadDetails(id)));
     } catch (error) {
       showError(error, 'Could not load the jobs');
