@@ -48,7 +48,7 @@ function describeSpec(spec: TriggerSpec): string | null {
       const amount = amounts(spec, UNITS);
       return amount === null ? null : `every ${amount}${zone}`;
     }
-    case 'calendar-interval': {
+    case 'calendarinterval': {
       const amount = amounts(spec, CALENDAR_UNITS);
       const time = clock(Number(spec['hour'] ?? 0), Number(spec['minute'] ?? 0), Number(spec['second'] ?? 0));
       return amount === null || time === null ? null : `every ${amount} at ${time}${zone}`;
@@ -57,7 +57,9 @@ function describeSpec(spec: TriggerSpec): string | null {
       const at = typeof spec['runDate'] === 'string' ? DateTime.fromISO(spec['runDate'], { setZone: true }) : null;
       if (at === null || !at.isValid) return null;
       const local = typeof spec['timezone'] === 'string' ? at.setZone(spec['timezone']) : at;
-      return `once, on ${local.toFormat('yyyy-MM-dd')} at ${local.toFormat(local.second ? 'HH:mm:ss' : 'HH:mm')}${zone}`;
+      // Without a zone of its own the instant is said with its offset.
+      const where = zone || (local.offset === 0 ? ' UTC' : ` ${local.toFormat('ZZ')}`);
+      return `once, on ${local.toFormat('yyyy-MM-dd')} at ${local.toFormat(local.second ? 'HH:mm:ss' : 'HH:mm')}${where}`;
     }
     case 'cron': {
       const fields = cronFields(spec);

@@ -1,7 +1,7 @@
 // Trigger descriptions in words, from specs; anything without a plain reading keeps its own text.
 import { describe, expect, it } from 'vitest';
 import { describeInWords } from '../../src/express/describe.js';
-import { CronTrigger, IntervalTrigger, OrTrigger } from '../../src/index.js';
+import { CalendarIntervalTrigger, CronTrigger, DateTrigger, IntervalTrigger, OrTrigger } from '../../src/index.js';
 import type { TriggerSpec } from '../../src/index.js';
 
 const words = (spec: TriggerSpec): string => describeInWords(spec, 'FALLBACK');
@@ -12,8 +12,9 @@ describe('trigger descriptions in words', () => {
     [{ type: 'interval', hours: 1 }, 'every hour'],
     [{ type: 'interval', hours: 1, minutes: 30, timezone: 'UTC' }, 'every 1 hour 30 minutes, UTC'],
     [{ type: 'interval', weeks: 2 }, 'every 2 weeks'],
-    [{ type: 'calendar-interval', months: 1, hour: 8, timezone: 'Europe/Berlin' }, 'every month at 08:00, Europe/Berlin'],
-    [{ type: 'calendar-interval', weeks: 2, hour: 8, minute: 15 }, 'every 2 weeks at 08:15'],
+    [{ type: 'calendarinterval', months: 1, hour: 8, timezone: 'Europe/Berlin' }, 'every month at 08:00, Europe/Berlin'],
+    [{ type: 'calendarinterval', weeks: 2, hour: 8, minute: 15 }, 'every 2 weeks at 08:15'],
+    [{ type: 'date', runDate: '2026-12-31T23:00:00.000Z' }, 'once, on 2026-12-31 at 23:00 UTC'],
     [{ type: 'date', runDate: '2027-01-01T09:00:00+01:00', timezone: 'Europe/Berlin' }, 'once, on 2027-01-01 at 09:00, Europe/Berlin'],
     [{ type: 'cron', expression: '30 9 * * 1-5', timezone: 'Europe/Berlin' }, 'at 09:30 on Monday to Friday, Europe/Berlin'],
     [{ type: 'cron', expression: '0 0 * * *' }, 'at 00:00 every day'],
@@ -47,6 +48,12 @@ describe('trigger descriptions in words', () => {
   });
 
   it('reads the specs the built-in triggers write', () => {
+    const monthly = new CalendarIntervalTrigger({ months: 1, hour: 8, timezone: 'Europe/Berlin' });
+    expect(describeInWords(monthly.toJSON(), 'x')).toBe('every month at 08:00, Europe/Berlin');
+    const weekdays = new CronTrigger({ dayOfWeek: 'mon-fri', hour: 9, timezone: 'UTC' });
+    expect(describeInWords(weekdays.toJSON(), 'x')).toBe('at 09:00 on Monday to Friday, UTC');
+    const once = new DateTrigger('2027-01-01T09:00:00', { timezone: 'Europe/Berlin' });
+    expect(describeInWords(once.toJSON(), 'x')).toBe('once, on 2027-01-01 at 09:00, Europe/Berlin');
     expect(describeInWords(new IntervalTrigger({ minutes: 5, timezone: 'UTC' }).toJSON(), 'x')).toBe('every 5 minutes, UTC');
     expect(describeInWords(CronTrigger.fromCrontab('30 9 * * 1-5', { timezone: 'America/New_York' }).toJSON(), 'x')).toBe(
       'at 09:30 on Monday to Friday, America/New_York',
