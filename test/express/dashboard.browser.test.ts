@@ -285,6 +285,19 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('refuses an id that is taken with a hint the form can follow', async () => {
+    await page.getByTestId('add-task').selectOption('greet');
+    await page.getByTestId('add-kind').selectOption('cron');
+    await page.getByTestId('add-id').fill('greeter');
+    await page.getByTestId('add-value').fill('@daily');
+    await page.getByTestId('add-submit').click();
+    await waitForText(page.getByTestId('alert-message'), 'A job with id "greeter" already exists: choose another id');
+    expect(await page.getByTestId('alert-message').textContent()).not.toContain('replaceExisting');
+    await page.getByTestId('alert-dismiss').click();
+    await page.getByTestId('add-id').fill('');
+    await page.getByTestId('add-value').fill('');
+  });
+
   it('previews the next fire times while a cron expression is typed, and says what is wrong with a bad one', async () => {
     await page.getByTestId('add-kind').selectOption('cron');
     await page.getByTestId('add-value').fill('30 9 * * 1-5');

@@ -266,7 +266,11 @@ async function onAddSubmit(event) {
     for (const name of ['id', 'name', 'value', 'args']) form.elements[name].value = '';
     announce('Job "' + (job.name || job.id) + '" added.');
   } catch (error) {
-    showError(error, 'Could not add the job');
+    // The API's hint (replaceExisting) is not something this form can send.
+    const shown = error.code === 'ERR_CONFLICTING_ID'
+      ? new ApiError(error.status, error.code, 'A job with id ' + JSON.stringify(body.id) + ' already exists: choose another id, or leave it empty.', { field: 'id' })
+      : error;
+    showError(shown, 'Could not add the job');
   } finally {
     submit.disabled = false;
     scheduleRefresh(0);
