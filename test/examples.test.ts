@@ -195,7 +195,7 @@ const EXAMPLES: Record<string, Expected[]> = {
   ],
   'express/minimal.ts': [
     'POST /jobs -> 201, Location: /scheduler/jobs/weekly-report',
-    "trigger: cron[day_of_week='mon', hour='9', timezone=Europe/Berlin]",
+    'trigger: at 09:00 on Monday, Europe/Berlin',
     /next run: \d{4}-\d\d-\d\dT09:00:00\.000\+0[12]:00 /,
     'GET /jobs/weekly-report -> last outcome: ok, history: 1 record(s)',
     'bad request -> 400 ERR_INVALID_TRIGGER (field trigger)\nbad request -> 400 ERR_TASK_NOT_FOUND (field task)\n' +
