@@ -3,32 +3,10 @@
  */
 import { vi } from 'vitest';
 import type { ExecutorContext, RunRequest } from '../../src/executors/executor.js';
-import type { JobRecord } from '../../src/stores/job-store.js';
+import { makeRecord } from '../contracts/job-store.contract.js';
 import type { VirtualClock } from '../../src/testing/index.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
-
-/** A stored job as a run request carries it. */
-export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: 'job-1',
-    name: 'job-1',
-    task: 'task',
-    inlineTask: false,
-    args: [],
-    trigger: { type: 'interval', seconds: 10 },
-    executor: 'default',
-    misfireGraceTime: 1,
-    coalesce: 'latest',
-    maxInstances: 1,
-    jitter: null,
-    timeout: null,
-    nextRunTime: new Date(T0).toISOString(),
-    metadata: {},
-    version: 1,
-    ...overrides,
-  };
-}
 
 /** A request whose abort drives a real AbortController, so tests can read the signal. */
 export function runRequest(
@@ -36,7 +14,14 @@ export function runRequest(
   overrides: Partial<RunRequest> = {},
 ): { req: RunRequest; signal: AbortSignal } {
   const controller = new AbortController();
-  const record = jobRecord({ id: overrides.jobId ?? 'job-1', task: overrides.task ?? 'task', args: [...(overrides.args ?? [])] });
+  const record = makeRecord({
+    id: overrides.jobId ?? 'job-1',
+    task: overrides.task ?? 'task',
+    args: [...(overrides.args ?? [])],
+    trigger: { type: 'interval', seconds: 10 },
+    misfireGraceTime: 1,
+    nextRunTime: new Date(T0).toISOString(),
+  });
   const req: RunRequest = {
     jobId: record.id,
     task: record.task,
