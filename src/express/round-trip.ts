@@ -11,6 +11,7 @@
  * @module
  */
 import { isDeepStrictEqual } from 'node:util';
+import { isPlainObject } from '../internal/entry-options.js';
 import { HttpError } from './errors.js';
 import type { JobJson } from './serialize.js';
 
@@ -24,8 +25,6 @@ const READ_ONLY: Readonly<Record<string, string>> = {
 /** Reports that change with every run: never compared, always ignored. */
 const REPORTS = ['running', 'lastOutcome', 'history', 'upcoming'];
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The changes a PATCH body asks for, given the job as `GET` shows it now.

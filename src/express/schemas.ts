@@ -7,13 +7,9 @@
  * @module
  */
 import * as v from 'valibot';
+import { isPlainObject } from '../internal/entry-options.js';
 import { HttpError, type ErrorDetails } from './errors.js';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-};
 
 // Every check says what it expects in the library's words (valibot's defaults read "Invalid type:
 // Expected string but received 5").

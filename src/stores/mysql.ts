@@ -19,7 +19,8 @@ import type { Pool as PromisePool } from 'mysql2/promise';
 import { SqlEngine } from './sql/engine.js';
 import { SqlJobStore } from './sql/sql-job-store.js';
 import { mysqlDialect, type MysqlSource } from './sql/mysql.js';
-import { checkHandle, checkObject, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
+import { checkObject } from '../internal/entry-options.js';
+import { checkHandle, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';
 export { SqlJobStore } from './sql/sql-job-store.js';

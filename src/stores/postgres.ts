@@ -17,7 +17,8 @@
 import type { Pool as PgPool } from 'pg';
 import { SqlEngine } from './sql/engine.js';
 import { SqlJobStore } from './sql/sql-job-store.js';
-import { checkHandle, checkObject, checkSchema, checkTablePrefix, checkText, oneOf } from './sql/options.js';
+import { checkObject } from '../internal/entry-options.js';
+import { checkHandle, checkSchema, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 import { postgresDialect, type PostgresSource } from './sql/postgres.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';

@@ -16,7 +16,8 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { SqlEngine } from './sql/engine.js';
 import { SqlJobStore } from './sql/sql-job-store.js';
-import { checkHandle, checkObject, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
+import { checkObject } from '../internal/entry-options.js';
+import { checkHandle, checkPollInterval, checkTablePrefix, checkText, oneOf } from './sql/options.js';
 import { sqliteDialect, type SqliteSource } from './sql/sqlite.js';
 
 export { UNREADABLE_TRIGGER_TYPE } from './sql/records.js';

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from 'timetable';
+import { checkObject } from '../../internal/entry-options.js';
 
 /** Memory and stack limits of each worker thread (Node's `Worker` `resourceLimits`). */
 export interface WorkerResourceLimits {
@@ -90,6 +91,7 @@ const MAX_KILL_AFTER = 3_600;
 
 /** Checks the options of a {@link WorkerExecutor}. */
 export function resolveWorkerOptions(options: unknown): ResolvedWorkerOptions {
+  if (options === undefined) throw new InvalidArgumentError('options', options, 'an object with a taskModule');
   const o = checkObject(options, 'options', KEYS);
   const limits = o['resourceLimits'] === undefined ? undefined : checkObject(o['resourceLimits'], 'options.resourceLimits', LIMIT_KEYS);
   if (limits !== undefined) {
@@ -121,18 +123,6 @@ function moduleUrl(value: unknown): string {
     throw new InvalidArgumentError('options.taskModule', value, 'a path or a file: URL (worker threads load modules from files)');
   }
   return pathToFileURL(isAbsolute(value) ? value : resolve(value)).href;
-}
-
-function checkObject(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError(field, value, 'a plain object');
-  }
-  for (const [key, given] of Object.entries(value)) {
-    if (!allowed.includes(key)) {
-      throw new InvalidArgumentError(`${field}.${key}`, given, `no such option; the options are ${allowed.join(', ')}`);
-    }
-  }
-  return value as Record<string, unknown>;
 }
 
 function checkNumber(value: unknown, field: string, min: number, max: number): number {

@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidArgumentError } from 'timetable';
+import { checkObject } from '../../internal/entry-options.js';
 
 /** What an identifier from the options may look like: it is written into SQL as a quoted name. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
@@ -24,31 +25,6 @@ const POLL_INTERVAL = { min: 0.1, max: 3_600 } as const;
 export const DEFAULT_TABLE_PREFIX = 'timetable_';
 /** The default `pollInterval` of the stores without push notifications, in seconds. */
 export const DEFAULT_POLL_INTERVAL = 1;
-
-/** A plain object (not null, not an array, not a class instance such as a pool). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Checks that `value` is a plain object with only `allowed` keys.
- *
- * @param value - what was given
- * @param field - its name in messages (`options`, `connection`)
- * @param allowed - the accepted keys
- */
-export function checkObject(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) throw new InvalidArgumentError(field, value, 'a plain object');
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new InvalidArgumentError(`${field}.${key}`, value[key], `no such option; the options are ${allowed.join(', ')}`);
-    }
-  }
-  return value;
-}
 
 /**
  * Picks the one connection key given among `keys` (e.g. `path` or `database`).
