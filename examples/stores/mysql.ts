@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { Scheduler } from '../../src/index.js';
+import { shareOneJob } from './share-one-job.js';
 import { MysqlJobStore } from '../../src/stores/mysql.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -34,7 +35,6 @@ const prefix = `example_${randomBytes(4).toString('hex')}_`;
 const tables = ['runs', 'jobs', 'meta'].map((table) => prefix + table);
 const { host, pathname } = new URL(url); // printed without the user and password
 const tasks = { report: () => 'report sent' };
-const SLOTS = 4;
 
 /** A scheduler with its own store (its own pool) on the shared tables. */
 function node(identity: string): Scheduler {
@@ -43,34 +43,7 @@ function node(identity: string): Scheduler {
 }
 
 try {
-  const nodes = [node('node-a'), node('node-b')];
-  const ranBy = new Map<string, string[]>();
-  const done = new Promise<void>((resolve) => {
-    for (const scheduler of nodes) {
-      scheduler.on('job:executed', (e) => {
-        const slot = e.scheduledRunTime.toISOString();
-        ranBy.set(slot, [...(ranBy.get(slot) ?? []), e.node]);
-        console.log(`slot ${slot.slice(11, 23)} ran on ${e.node}: ${String(e.returnValue)}`);
-        if (ranBy.size === SLOTS) resolve();
-      });
-    }
-  });
-  await Promise.all(nodes.map((scheduler) => scheduler.start())); // creates the tables on first start
-  console.log(`node-a and node-b started on ${host}${pathname}, tables ${tables.join(', ')}`);
-
-  await nodes[0]!.addJob('report', { type: 'interval', seconds: 1 }, { id: 'report' });
-  console.log('node-a added job "report" (every second); node-b sees it within its pollInterval (0.5 s)');
-  await done;
-  await Promise.all(nodes.map((scheduler) => scheduler.shutdown()));
-  const once = [...ranBy.values()].every((ran) => ran.length === 1);
-  console.log(`slots: ${ranBy.size}, each slot ran once: ${once ? 'yes' : 'NO'}; both nodes shut down`);
-
-  // A restart: a new scheduler on the same tables finds the job where the others left it.
-  const later = node('node-c');
-  await later.start({ paused: true });
-  const job = await later.getJob('report');
-  console.log(`node-c found after the restart: ${job?.id} ${job?.trigger.toString()}, next run ${job?.nextRunTime?.toISOString()}`);
-  await later.shutdown();
+  await shareOneJob(node, `${host}${pathname}, tables ${tables.join(', ')}`, 'sees it within its pollInterval (0.5 s)');
 } finally {
   await dropTables().catch((error: unknown) => console.error(`could not drop the tables: ${String(error)}`));
 }
