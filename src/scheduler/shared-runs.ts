@@ -157,7 +157,9 @@ export class RunLeases {
     const holds = new Map<string, Hold[]>();
     for (const hold of this.#held.values()) {
       const key = `${hold.alias}\0${hold.owner}`;
-      holds.set(key, [...(holds.get(key) ?? []), hold]);
+      const group = holds.get(key);
+      if (group === undefined) holds.set(key, [hold]);
+      else group.push(hold); // not a copy per hold: a thousand jobs may catch up at once
     }
     const calls = [...this.#live].map(([alias, live]) =>
       this.#call(alias, 'extending the leases of runs in flight', (store) =>
