@@ -197,6 +197,9 @@ const EXAMPLES: Record<string, Expected[]> = {
     'POST /jobs -> 201, Location: /scheduler/jobs/weekly-report',
     'trigger: at 09:00 on Monday, Europe/Berlin',
     /next run: \d{4}-\d\d-\d\dT09:00:00\.000\+0[12]:00 /,
+    'GET /jobs?limit=50&q=report -> 200: weekly-report (1 found)',
+    'GET /preview?trigger=*/20 * * * * -> every 20 minutes, Europe/Berlin, next: 5 times',
+    'PATCH /jobs/weekly-report with the GET JSON -> 200, maxInstances 2',
     'GET /jobs/weekly-report -> last outcome: ok, history: 1 record(s)',
     'bad request -> 400 ERR_INVALID_TRIGGER (field trigger)\nbad request -> 400 ERR_TASK_NOT_FOUND (field task)\n' +
       'bad request -> 400 ERR_INVALID_TRIGGER (field trigger.runDate)\nbad request -> 401 ERR_UNAUTHORIZED',

@@ -53,8 +53,17 @@ console.log(`POST /jobs -> ${created.status}, Location: ${created.location}`);
 console.log(`  trigger: ${created.json?.trigger.description}`);
 console.log(`  next run: ${created.json?.nextRunTime} (ISO-8601 with the offset of Europe/Berlin)`);
 
-const listed = await call('GET', '/jobs');
-console.log(`GET /jobs -> ${listed.status}: ${listed.json?.jobs.map((job: { id: string }) => job.id).join(', ')}`);
+const listed = await call('GET', '/jobs?limit=50&q=report');
+console.log(`GET /jobs?limit=50&q=report -> ${listed.status}: ${listed.json?.jobs.map((job: { id: string }) => job.id).join(', ')} (${listed.json?.total} found)`);
+
+// What a trigger would do, before a job is made of it.
+const preview = await call('GET', `/preview?${new URLSearchParams({ trigger: '*/20 * * * *' })}`);
+console.log(`GET /preview?trigger=*/20 * * * * -> ${preview.json?.trigger.description}, next: ${preview.json?.upcoming.length} times`);
+
+// Read, change one field, send the whole job back.
+const before = await call('GET', '/jobs/weekly-report');
+const patched = await call('PATCH', '/jobs/weekly-report', { ...before.json, maxInstances: 2 });
+console.log(`PATCH /jobs/weekly-report with the GET JSON -> ${patched.status}, maxInstances ${patched.json?.maxInstances}`);
 
 const executed = new Promise((resolve) => scheduler.once('job:executed', resolve));
 const run = await call('POST', '/jobs/weekly-report/run');

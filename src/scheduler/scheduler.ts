@@ -137,7 +137,7 @@ export class Scheduler {
   /**
    * The trigger `addJob` would make of `input` (a crontab string, a JSON spec of a built-in or
    * registered type, or a trigger), in the scheduler's zone; nothing is added. For previews:
-   * `scheduler.trigger('30 9 * * 1-5').nextFireTimes(5)`.
+   * `nextFireTimes(scheduler.trigger('30 9 * * 1-5'), 5)`.
    *
    * @param input - a crontab string, a JSON trigger spec or a `Trigger`
    * @throws InvalidTriggerError naming the field at fault
