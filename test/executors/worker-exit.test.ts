@@ -50,30 +50,34 @@ function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS
 const lines = (output: string): string[] => output.split('\n').filter(Boolean);
 
 describe.concurrent('a process with a WorkerExecutor', () => {
-  it('exits by itself after shutdown({ wait: false }) while a task spins in a thread', async () => {
-    const { code, output } = await runChild(['forced']);
-    expect(lines(output)).toEqual([
-      'shutting down (forced) after at least 2 runs of the interval job; the long run: not ended',
-      'shut down; the long run: error Run of job "long" was cancelled by shutdown',
-    ]);
-    expect(code).toBe(0);
-  });
-
-  it('exits by itself after shutdown({ wait: false }) while a timed-out task still spins, its thread due to be ended an hour later', async () => {
-    const { code, output } = await runChild(['forced-after-timeout']);
-    expect(lines(output)).toEqual([
-      'shutting down (forced-after-timeout) after at least 2 runs of the interval job; the long run: error Job "long" timed out after 0.2 s',
-      'shut down; the long run: error Job "long" timed out after 0.2 s',
-    ]);
-    expect(code).toBe(0);
-  });
-
-  it('exits by itself after shutdown({ wait: true }), which waits for the running task', async () => {
-    const { code, output } = await runChild(['graceful']);
-    expect(lines(output)).toEqual([
-      'shutting down (graceful) after at least 2 runs of the interval job; the long run: not ended',
-      'shut down; the long run: executed, returned a thread id: true',
-    ]);
+  it.each<[string, string, string[]]>([
+    [
+      'shutdown({ wait: false }) while a task spins in a thread',
+      'forced',
+      [
+        'shutting down (forced) after at least 2 runs of the interval job; the long run: not ended',
+        'shut down; the long run: error Run of job "long" was cancelled by shutdown',
+      ],
+    ],
+    [
+      'shutdown({ wait: false }) while a timed-out task still spins, its thread due to be ended an hour later',
+      'forced-after-timeout',
+      [
+        'shutting down (forced-after-timeout) after at least 2 runs of the interval job; the long run: error Job "long" timed out after 0.2 s',
+        'shut down; the long run: error Job "long" timed out after 0.2 s',
+      ],
+    ],
+    [
+      'shutdown({ wait: true }), which waits for the running task',
+      'graceful',
+      [
+        'shutting down (graceful) after at least 2 runs of the interval job; the long run: not ended',
+        'shut down; the long run: executed, returned a thread id: true',
+      ],
+    ],
+  ])('exits by itself after %s', async (_what, mode, expected) => {
+    const { code, output } = await runChild([mode]);
+    expect(lines(output)).toEqual(expected);
     expect(code).toBe(0);
   });
 
