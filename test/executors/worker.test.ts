@@ -327,9 +327,9 @@ describe('WorkerExecutor task errors', () => {
     const thread = threadOf(await submit('add', [1, 1]));
     const outcome = await submit('returnsFunction');
     expect(outcome.status).toBe('error');
-    const error = (outcome as { error: Error }).error;
-    expect(error).toBeInstanceOf(Error);
-    expect(error.name).toBe('TypeError');
+    const error = (outcome as { error: ExecutorError }).error;
+    expect(error).toBeInstanceOf(ExecutorError);
+    expect(error.code).toBe('ERR_EXECUTOR');
     expect(error.message).toMatch(/cannot be sent back from a worker thread: function/);
     expect(threadOf(await submit('add', [1, 1]))).toBe(thread);
   });

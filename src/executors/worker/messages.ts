@@ -49,7 +49,9 @@ export type InspectAnswer = { ok: true; tasks: string[] } | { ok: false; error: 
 export type RunAnswer =
   | { status: 'success'; value: unknown }
   | { status: 'error'; error: ErrorData }
-  | { status: 'missing' };
+  | { status: 'missing' }
+  /** The task returned a value that cannot cross back (`what` describes it: `function f`). */
+  | { status: 'uncloneable'; what: string };
 
 /**
  * The error a task threw, rebuilt on this side: a plain `Error` (its class does not cross threads)

@@ -114,10 +114,8 @@ async function run({ url, task, args, record, store, scheduledRunTime, port }) {
     if (fn === undefined) return { status: 'missing' };
     const context = { job: jobView(record, store), scheduledRunTime: new Date(scheduledRunTime), signal };
     const value = await fn(...args, context);
-    if (!cloneable(value)) {
-      const error = new TypeError(`the task returned a value that cannot be sent back from a worker thread: ${describe(value)}`);
-      return { status: 'error', error: serializeError(error) };
-    }
+    // Said here, where the value is: the pool's own failure to send it would lose the reason.
+    if (!cloneable(value)) return { status: 'uncloneable', what: describe(value) };
     return { status: 'success', value };
   } catch (error) {
     return { status: 'error', error: serializeError(error) };

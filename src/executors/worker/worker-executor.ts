@@ -242,10 +242,15 @@ export class WorkerExecutor implements Executor {
       if (answer.status === 'success') {
         this.#end(active, { status: 'success', returnValue: answer.value, startedAt, finishedAt: clock.now() });
       } else {
+        const where = `executor ${JSON.stringify(started.alias)}`;
         const error =
           answer.status === 'error'
             ? reviveError(answer.error)
-            : new TaskNotFoundError(active.request.task, `the task module of executor ${JSON.stringify(started.alias)} does not export it`);
+            : answer.status === 'missing'
+              ? new TaskNotFoundError(active.request.task, `the task module of ${where} does not export it`)
+              : new ExecutorError(
+                  `${where}: the task of job ${JSON.stringify(active.request.jobId)} returned a value that cannot be sent back from a worker thread: ${answer.what}`,
+                );
         this.#end(active, this.#failed(active, error));
       }
     }
