@@ -116,7 +116,9 @@ function issueField(issue: v.BaseIssue<unknown>): string | null {
 export function parseBody<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(schema: S, body: unknown): Output<S> {
   const input = body === undefined ? {} : body;
   if (!isPlainObject(input)) {
-    throw new HttpError(400, 'ERR_VALIDATION', 'The request body must be a JSON object', { field: '' });
+    // The body itself is at fault: `field` names it (no job field is called `body`).
+    const got = Array.isArray(input) ? 'an array' : input === null ? 'null' : `a ${typeof input}`;
+    throw new HttpError(400, 'ERR_VALIDATION', `The request body must be a JSON object, not ${got}`, { field: 'body' });
   }
   const deep = tooDeep(input);
   if (deep !== undefined) {

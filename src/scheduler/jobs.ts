@@ -7,7 +7,7 @@
  * @module
  */
 import { ConflictingIdError, JobNotFoundError, MaxInstancesReachedError } from '../errors.js';
-import type { JobRecord } from '../stores/job-store.js';
+import type { JobRecord, JobStore } from '../stores/job-store.js';
 import { toIso } from '../triggers/dates.js';
 import type { SchedulerContext } from './context.js';
 import { firstFireTime } from './fire-times.js';
@@ -18,6 +18,7 @@ import type { SchedulingLoop } from './loop.js';
 import { applyChanges, buildNewJob, type NewJob } from './records.js';
 import type { Runner } from './runner.js';
 import { newRunId, sharedRuns } from './shared-runs.js';
+import type { StoppedReads } from './stopped-reads.js';
 import { triggerOfRecord } from './trigger-input.js';
 
 /** A change of one record: the next record, and the job's new inline function if it changes. */
@@ -41,6 +42,8 @@ export class JobOperations {
     private readonly loop: SchedulingLoop,
     /** The start or shutdown in progress, if any: job calls wait for it to end. */
     private readonly transition: () => Promise<void> | undefined,
+    /** Reads of the stores while the scheduler is stopped. */
+    private readonly stoppedReads: StoppedReads,
   ) {
     this.writer = new JobWriter(ctx);
   }
@@ -129,25 +132,46 @@ export class JobOperations {
     await this.transition();
     if (this.ctx.state === 'stopped') {
       const job = this.pending.get(id);
-      return job && this.ctx.toJob(job.record, job.store, true);
+      if (job) return this.ctx.toJob(job.record, job.store, true);
+      const read = await this.stoppedReads.read([...this.ctx.stores.keys()], () => this.#find(id));
+      // A start began before the read's turn: read from the started stores.
+      return read === null ? this.get(id) : read.value;
     }
-    const found = await this.writer.find(id);
+    return this.#find(id);
+  }
+
+  async #find(id: string): Promise<Job | undefined> {
+    const found = typeof id === 'string' ? await this.writer.find(id) : undefined;
     return found && this.ctx.toJob(found.record, found.store);
   }
 
-  /** Jobs by next run time, paused last (pending jobs while stopped). */
+  /**
+   * Jobs by next run time, paused last. While stopped: the jobs in the stores (each opened for
+   * the read), then the pending jobs; a pending job replaces a stored one of the same id, as it
+   * will at start.
+   */
   async list(alias: string | undefined): Promise<Job[]> {
     await this.transition();
-    if (alias !== undefined) this.ctx.store(alias);
-    if (this.ctx.state === 'stopped') {
-      return [...this.pending.values()]
-        .filter((job) => alias === undefined || job.store === alias)
-        .map((job) => this.ctx.toJob(job.record, job.store, true));
-    }
+    const aliases = alias === undefined ? [...this.ctx.stores.keys()] : [(this.ctx.store(alias), alias)];
+    if (this.ctx.state !== 'stopped') return this.#stored(aliases, this.ctx.stores);
+    const pending = [...this.pending.values()].filter((job) => aliases.includes(job.store));
+    const read = await this.stoppedReads.read(aliases, (stores) => this.#stored(aliases, stores));
+    // A start began before the read's turn: list the started stores.
+    if (read === null) return this.list(alias);
+    const stored = read.value;
+    const ids = new Set(pending.map((job) => job.record.id));
+    return [
+      ...stored.filter((job) => !ids.has(job.id)),
+      ...pending.map((job) => this.ctx.toJob(job.record, job.store, true)),
+    ];
+  }
+
+  /** The jobs of these stores, by next run time, paused last. */
+  async #stored(aliases: readonly string[], stores: ReadonlyMap<string, JobStore>): Promise<Job[]> {
     const all: Located[] = [];
-    for (const [name, store] of this.ctx.stores) {
-      if (alias !== undefined && name !== alias) continue;
-      for (const record of await store.getJobs()) all.push({ record, store: name });
+    for (const name of aliases) {
+      const store = stores.get(name);
+      if (store) for (const record of await store.getJobs()) all.push({ record, store: name });
     }
     all.sort((a, b) => compareRecords(a.record, b.record));
     return all.map(({ record, store }) => this.ctx.toJob(record, store));

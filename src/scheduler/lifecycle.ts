@@ -11,6 +11,7 @@ import type { JobOperations } from './jobs.js';
 import type { SchedulingLoop } from './loop.js';
 import { writePending } from './pending.js';
 import type { Runner } from './runner.js';
+import type { StoppedReads } from './stopped-reads.js';
 
 /** Start and shutdown of one scheduler. */
 export class Lifecycle {
@@ -24,6 +25,7 @@ export class Lifecycle {
     private readonly runner: Runner,
     private readonly loop: SchedulingLoop,
     private readonly jobs: JobOperations,
+    private readonly stoppedReads: StoppedReads,
   ) {}
 
   /** The transition in progress, if any. */
@@ -41,9 +43,12 @@ export class Lifecycle {
     if (this.ctx.state !== 'stopped' || this.#transition) {
       throw new SchedulerStateError(this.#transition?.name ?? this.ctx.state, 'The scheduler is already running');
     }
+    // A read of the stopped stores opens and closes them: let the one under way end first.
+    const reads = this.stoppedReads.startBegins();
     await this.#run('starting', async () => {
       const started: Array<() => Promise<void>> = [];
       try {
+        await reads.readsEnded;
         for (const [alias, executor] of this.ctx.executors) {
           await executor.start?.(this.ctx.executorContext(alias));
           started.push(() => executor.shutdown({ wait: false }));
@@ -58,7 +63,7 @@ export class Lifecycle {
         throw error;
       }
       this.ctx.state = paused ? 'paused' : 'running';
-    });
+    }).finally(reads.end);
   }
 
   /**

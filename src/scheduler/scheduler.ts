@@ -29,6 +29,7 @@ import { checkClock, checkExecutor, checkLogger, checkStore, checkTask } from '.
 import { Runner } from './runner.js';
 import { DueJobs } from './due-job.js';
 import { Lifecycle } from './lifecycle.js';
+import { StoppedReads } from './stopped-reads.js';
 import { claimAlias } from './aliases.js';
 import { resolveTrigger } from './trigger-input.js';
 
@@ -76,8 +77,9 @@ export class Scheduler {
     this.#runner = new Runner(this.#ctx);
     this.#loop = new SchedulingLoop(this.#ctx, { runner: this.#runner, jobs: new DueJobs(this.#ctx, this.#runner) });
     this.#ctx.wakeup = () => this.#loop.wakeup();
-    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#lifecycle.settled());
-    this.#lifecycle = new Lifecycle(this.#ctx, this.#runner, this.#loop, this.#jobs);
+    const stoppedReads = new StoppedReads(this.#ctx);
+    this.#jobs = new JobOperations(this.#ctx, this.#runner, this.#loop, () => this.#lifecycle.settled(), stoppedReads);
+    this.#lifecycle = new Lifecycle(this.#ctx, this.#runner, this.#loop, this.#jobs, stoppedReads);
   }
 
   /** `'stopped'`, `'running'` or `'paused'` (started, but not running jobs). */
@@ -214,12 +216,19 @@ export class Scheduler {
     return this.#jobs.removeAll(store);
   }
 
-  /** The job with this id, or `undefined`. While stopped, only pending jobs are visible. */
+  /**
+   * The job with this id, or `undefined`. While stopped, a pending job, or else the job in a
+   * store (each store is opened for the read and closed again).
+   */
   getJob(id: string): Promise<Job | undefined> {
     return this.#jobs.get(id);
   }
 
-  /** Every job (of one store), by next run time, paused jobs last. */
+  /**
+   * Every job (of one store), by next run time, paused jobs last. While stopped: the jobs in the
+   * stores (each opened for the read and closed again; a store that cannot be opened fails the
+   * call with its error), followed by the pending jobs, which replace stored ones of the same id.
+   */
   getJobs(store?: string): Promise<Job[]> {
     return this.#jobs.list(store);
   }

@@ -285,6 +285,33 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     }
   });
 
+  it('asks before adding a job at a date that has passed; cancelled, it adds nothing', async () => {
+    await page.getByTestId('add-task').selectOption('greet');
+    await page.getByTestId('add-kind').selectOption('date');
+    await page.getByTestId('add-id').fill('too-late');
+    await page.getByTestId('add-value').fill('2020-01-01T09:00:00');
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByTestId('add-submit').click();
+    await waitForText(page.getByTestId('alert-message'), 'has passed: choose a later one');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('has passed');
+    expect(await page.getByTestId('add-value').getAttribute('aria-invalid')).toBe('true');
+    expect(await scheduler.getJob('too-late')).toBeUndefined();
+    await page.getByTestId('alert-dismiss').click();
+
+    // Confirmed, it is sent: the scheduler decides (here the run is long past its grace time).
+    page.once('dialog', (dialog) => void dialog.accept());
+    const added = new Promise<void>((resolve) => scheduler.once('job:added', ({ jobId }) => jobId === 'too-late' && resolve()));
+    await page.getByTestId('add-submit').click();
+    await added;
+    await page.getByTestId('add-kind').selectOption('cron');
+    await page.getByTestId('add-id').fill('');
+  });
+
   it('refuses an id that is taken with a hint the form can follow', async () => {
     await page.getByTestId('add-task').selectOption('greet');
     await page.getByTestId('add-kind').selectOption('cron');
@@ -318,16 +345,34 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await toggle.click();
   });
 
-  it('says the scheduler is stopped (and why no job is listed) after a shutdown, and lists the jobs again once it runs', async () => {
+  it('rows say so while the scheduler is paused', async () => {
+    await scheduler.pause();
+    await page.reload();
+    await waitForText(page.getByTestId('scheduler-state'), 'paused');
+    await waitForText(row('greeter').getByTestId('held-badge'), 'scheduler paused');
+    await waitForText(page.getByTestId('scheduler-note'), 'no job runs until it resumes');
+    expect(await row('greeter').getByRole('button', { name: /^Pause job/ }).isEnabled()).toBe(true);
+    await scheduler.resume();
+    await page.reload();
+    await row('greeter').waitFor({ timeout: WAIT_MS });
+    expect(await row('greeter').getByTestId('held-badge').count()).toBe(0);
+    expect(await page.getByTestId('scheduler-note').isHidden()).toBe(true);
+  });
+
+  it('lists the stored jobs after a shutdown, read-only, and makes them changeable again once it runs', async () => {
     await scheduler.shutdown();
     await page.reload();
     await waitForText(page.getByTestId('scheduler-state'), 'stopped');
-    await waitForText(page.getByTestId('jobs-empty'), 'The scheduler is stopped');
     await waitForText(page.getByTestId('live-status'), 'scheduler stopped');
+    await waitForText(row('greeter').getByTestId('held-badge'), 'scheduler stopped');
+    await waitForText(page.getByTestId('scheduler-note'), 'jobs are shown as stored');
+    expect(await page.getByTestId('jobs-empty').isHidden()).toBe(true);
+    expect(await row('greeter').getByRole('button', { name: /^Pause job/ }).isDisabled()).toBe(true);
     await scheduler.start();
     await page.reload();
     await row('greeter').waitFor({ timeout: WAIT_MS });
-    expect(await page.getByTestId('jobs-empty').isHidden()).toBe(true);
+    expect(await row('greeter').getByTestId('held-badge').count()).toBe(0);
+    expect(await row('greeter').getByRole('button', { name: /^Pause job/ }).isEnabled()).toBe(true);
   });
 
   it('ran without script errors or CSP violations', () => {

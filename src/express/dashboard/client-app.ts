@@ -34,7 +34,7 @@ function listPath() {
   return '/jobs?' + params.toString();
 }
 
-function renderPager(page, state) {
+function renderPager(page) {
   list.next = page.nextCursor;
   list.total = page.total;
   const first = list.index * PAGE_SIZE;
@@ -49,12 +49,7 @@ function renderPager(page, state) {
   $('page-next').disabled = !page.nextCursor;
   const filtered = list.q || list.state;
   $('jobs-count').textContent = '(' + page.total + (filtered ? ' found' : '') + ')';
-  // A stopped scheduler lists only the jobs added since (its stores are read while it runs).
-  $('jobs-empty').textContent = filtered
-    ? 'No job matches.'
-    : state === 'stopped'
-      ? 'The scheduler is stopped: the jobs in its stores are listed again once it runs; jobs added now wait for its start.'
-      : 'No jobs scheduled.';
+  $('jobs-empty').textContent = filtered ? 'No job matches.' : 'No jobs scheduled.';
 }
 
 function goToPage(step) {
@@ -90,7 +85,7 @@ async function refresh() {
       const [facts, page] = await Promise.all([api('GET', '/'), api('GET', listPath())]);
       renderInfo(facts);
       renderJobs(page.jobs);
-      renderPager(page, facts.state);
+      renderPager(page);
       await Promise.all([...expanded].map((id) => loadDetails(id)));
     } catch (error) {
       showError(error, 'Could not load the jobs');
@@ -242,6 +237,19 @@ function triggerFrom(kind, value) {
   return value; // a crontab string (5 or 6 fields, or a nickname such as @hourly)
 }
 
+/**
+ * A date that has passed is refused unless confirmed: the scheduler would run such a job at once
+ * while within its misfire grace time, or else drop it as missed.
+ */
+function confirmPastDate(trigger) {
+  if (!trigger || trigger.type !== 'date') return true;
+  const at = toDate(trigger.runDate);
+  if (!at || at.getTime() > Date.now()) return true;
+  const ok = confirm(localTime(at) + ' has passed. Run the job once, now, if it is still within its misfire grace time (otherwise it is dropped as missed)?');
+  if (!ok) showError(new ApiError(0, 'ERR_CLIENT_PAST_DATE', 'The run date ' + localTime(at) + ' has passed: choose a later one.', { field: 'trigger.runDate' }), 'Could not add the job');
+  return ok;
+}
+
 async function onAddSubmit(event) {
   event.preventDefault();
   clearError();
@@ -259,6 +267,7 @@ async function onAddSubmit(event) {
       return;
     }
   }
+  if (!confirmPastDate(body.trigger)) return;
   const submit = $('add-submit');
   submit.disabled = true;
   try {

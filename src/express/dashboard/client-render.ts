@@ -100,7 +100,12 @@ function renderInfo(next) {
       ? 'Changes are disabled: the router was mounted without auth (configure auth, or pass auth: false).'
       : '';
   $('add-card').hidden = !writable;
-  for (const row of rows.values()) updateButtons(row);
+  const held = $('scheduler-note');
+  held.hidden = info.state === 'running';
+  held.textContent = info.state === 'stopped'
+    ? 'The scheduler is stopped: jobs are shown as stored and run once it starts. Stored jobs can be changed after the start; jobs added now wait for it.'
+    : 'The scheduler is paused: no job runs until it resumes.';
+  for (const row of rows.values()) if (row.job) updateRow(row, row.job);
 }
 
 // ---- the job table ---------------------------------------------------------------------------
@@ -158,7 +163,8 @@ function updateButtons(row) {
   row.buttons.run.setAttribute('aria-label', 'Run now:' + label);
   row.buttons.remove.setAttribute('aria-label', 'Remove' + label);
   row.toggle.setAttribute('aria-label', (expanded.has(row.id) ? 'Hide' : 'Show') + ' details and history of' + label);
-  const writable = canWrite();
+  // While stopped, only pending jobs can change: stored ones are read from closed stores.
+  const writable = canWrite() && !(info.state === 'stopped' && !job.pending);
   for (const button of Object.values(row.buttons)) if (!button.hasAttribute('data-busy')) button.disabled = !writable;
 }
 
@@ -186,6 +192,9 @@ function updateRow(row, job) {
   if (next) c.next.replaceChildren(el('span', { text: localTime(next) }), relSpan(next));
   else c.next.replaceChildren(el('span', { text: '—' }), el('span', { class: 'sub', text: job.paused ? 'paused' : 'no next run' }));
   const states = [job.paused ? badge('paused', 'paused', 'state-badge') : badge(job.pending ? 'pending' : 'active', 'active', 'state-badge')];
+  // A job that would run, but its scheduler does not run jobs now.
+  const held = !job.paused && !job.pending && info && info.state !== 'running';
+  if (held) states.push(' ', badge(info.state === 'stopped' ? 'scheduler stopped' : 'scheduler paused', 'paused', 'held-badge'));
   if (inFlight.get(job.id) > 0) states.push(' ', badge('running', 'busy', 'running-badge'));
   c.state.replaceChildren(...states);
   c.outcome.replaceChildren(...outcomeNodes(job.lastOutcome));

@@ -47,6 +47,7 @@ const BODY = `
   <section class="card" aria-labelledby="jobs-title">
     <h2 id="jobs-title">Jobs <span class="count" data-testid="jobs-count"></span></h2>
     <p class="note" data-testid="write-note" hidden></p>
+    <p class="note" data-testid="scheduler-note" hidden></p>
     <p class="note status" role="status" data-testid="action-status"></p>
     <form class="list-tools" data-testid="list-tools" role="search">
       <label>Find <input type="search" id="list-q" data-testid="list-q" maxlength="200" placeholder="id or name" autocomplete="off"></label>
