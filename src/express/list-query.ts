@@ -1,8 +1,11 @@
 /**
- * `GET /jobs` with a query: filters (`state`, `task`, `q`) and pages (`limit`, `cursor`). A paged
- * list is ordered by job id, which never changes, so a page does not shift when jobs run and
- * their next run times move; the cursor is the last id of the previous page (opaque to clients),
- * so jobs added or removed meanwhile neither repeat nor skip the others.
+ * `GET /jobs` with a query: filters (`state`, `task`, `q`), an order (`sort`) and pages (`limit`,
+ * `cursor`). A paged list is ordered by job id unless `sort` says otherwise: an id never changes,
+ * so a page does not shift when jobs run and their next run times move. The order is the
+ * caller's choice: `sort=nextRun` or `sort=name` pages by that key (then the id). The cursor holds
+ * the order and the last job's key (opaque to clients), so jobs added or removed meanwhile
+ * neither repeat nor skip the others; under `nextRun` a job whose next run moves past the cursor
+ * may show again on a later page, as in any list ordered by a key that changes.
  *
  * @internal
  * @module
@@ -16,12 +19,17 @@ interface Listed {
   readonly task: string;
   readonly paused: boolean;
   readonly pending: boolean;
+  readonly nextRunTime: Date | null;
 }
 
 /** The states a list can be filtered by. */
 const STATES = ['active', 'paused', 'pending', 'running'] as const;
+/** The orders a list can be sorted in. */
+const SORTS = ['id', 'name', 'nextRun'] as const;
+/** An order of the list. */
+type Sort = (typeof SORTS)[number];
 /** The query parameters `GET /jobs` takes. */
-const KEYS = ['limit', 'cursor', 'state', 'task', 'q'];
+const KEYS = ['limit', 'cursor', 'sort', 'state', 'task', 'q'];
 /** The largest page. */
 export const MAX_LIMIT = 1000;
 
@@ -29,13 +37,21 @@ export const MAX_LIMIT = 1000;
 export interface ListQuery {
   /** Page size, or `null` for every job (the list then keeps its order by next run time). */
   limit: number | null;
-  /** The id after which the page starts, or `null` for the first page. */
-  after: string | null;
+  /**
+   * The order: `id` when paged and not given; `null` (the scheduler's order, by next run time)
+   * for an unpaged list without `sort`.
+   */
+  sort: Sort | null;
+  /** The sort key and id after which the page starts, or `null` for the first page. */
+  after: Key | null;
   state: (typeof STATES)[number] | null;
   task: string | null;
   /** Lower-cased text to find in the id or the name. */
   q: string | null;
 }
+
+/** Where a job sorts: its key under the order (a name, a next run in ms or `null`), then its id. */
+type Key = [key: string | number | null, id: string];
 
 /** One page of the list, and what it takes to ask for the next. */
 export interface ListPage<T> {
@@ -71,22 +87,56 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
   if (limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)) {
     throw bad('limit', limitText, `must be an integer from 1 to ${MAX_LIMIT}`);
   }
+  const sortText = text('sort', 20);
+  if (sortText !== null && !(SORTS as readonly string[]).includes(sortText)) throw bad('sort', sortText, `must be one of ${SORTS.join(', ')}`);
+  const sort = (sortText as Sort | null) ?? (limit === null ? null : 'id');
   const cursor = text('cursor', 2000);
-  let after: string | null = null;
+  let after: Key | null = null;
   if (cursor !== null) {
     if (limit === null) throw bad('cursor', cursor, 'needs limit');
-    after = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (after === '' || encodeCursor(after) !== cursor) throw bad('cursor', cursor, 'is not a cursor this API gave');
+    after = decodeCursor(cursor, sort as Sort);
+    if (after === null) throw bad('cursor', cursor, 'is not a cursor this API gave for this sort');
   }
   const state = text('state', 20);
   if (state !== null && !(STATES as readonly string[]).includes(state)) throw bad('state', state, `must be one of ${STATES.join(', ')}`);
   const q = text('q', 200);
-  return { limit, after, state: state as ListQuery['state'], task: text('task', 200), q: q === null ? null : q.toLowerCase() };
+  return { limit, sort, after, state: state as ListQuery['state'], task: text('task', 200), q: q === null ? null : q.toLowerCase() };
 }
 
-/** The cursor that starts the page after the job `id`. */
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
+/** The cursor that starts the page after the job at `key` in the `sort` order. */
+function encodeCursor(sort: Sort, key: Key): string {
+  return Buffer.from(JSON.stringify([sort, ...key]), 'utf8').toString('base64url');
+}
+
+/** The key a cursor holds, or `null` when it is not one this API gave for `sort`. */
+function decodeCursor(cursor: string, sort: Sort): Key | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) return null;
+  const [, key, id] = parsed as [unknown, unknown, unknown];
+  const keyOk = sort === 'id' ? key === null : sort === 'name' ? typeof key === 'string' : key === null || Number.isFinite(key);
+  if (!keyOk || typeof id !== 'string' || encodeCursor(sort, [key as Key[0], id]) !== cursor) return null;
+  return [key as Key[0], id];
+}
+
+/** A job's place in the `sort` order. */
+function keyOf(job: Listed, sort: Sort): Key {
+  const key = sort === 'name' ? job.name : sort === 'nextRun' ? (job.nextRunTime?.getTime() ?? null) : null;
+  return [key, job.id];
+}
+
+/** Compares two places: by key (a `null` next run last), then by id. */
+function compareKeys([a, aId]: Key, [b, bId]: Key): number {
+  if (a !== b) {
+    if (a === null) return 1;
+    if (b === null) return -1;
+    return a < b ? -1 : 1;
+  }
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
 /**
@@ -94,14 +144,16 @@ function encodeCursor(id: string): string {
  * job's runs in flight. Only the page is turned into JSON afterwards, however many jobs there are.
  */
 export function listPage<T extends Listed>(jobs: readonly T[], query: ListQuery, running: (id: string) => number): ListPage<T> {
+  const { sort, after, limit } = query;
   const matching = jobs.filter((job) => matches(job, query, running));
-  if (query.limit === null) return { jobs: matching, total: matching.length, nextCursor: null };
-  matching.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const { after } = query;
-  const start = after === null ? 0 : firstAfter(matching, after);
-  const page = matching.slice(start, start + query.limit);
-  const more = start + query.limit < matching.length;
-  return { jobs: page, total: matching.length, nextCursor: more ? encodeCursor((page.at(-1) as T).id) : null };
+  if (sort === null) return { jobs: matching, total: matching.length, nextCursor: null };
+  const keyed = matching.map((job) => ({ job, key: keyOf(job, sort) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  const start = after === null ? 0 : firstAfter(keyed, after);
+  const page = limit === null ? keyed : keyed.slice(start, start + limit);
+  const more = limit !== null && start + limit < keyed.length;
+  const last = page.at(-1);
+  return { jobs: page.map(({ job }) => job), total: matching.length, nextCursor: more && last ? encodeCursor(sort, last.key) : null };
 }
 
 function matches(job: Listed, { state, task, q }: ListQuery, running: (id: string) => number): boolean {
@@ -121,13 +173,13 @@ function matches(job: Listed, { state, task, q }: ListQuery, running: (id: strin
   }
 }
 
-/** The index of the first job whose id sorts after `id` (binary search on the sorted list). */
-function firstAfter(sorted: readonly Listed[], id: string): number {
+/** The index of the first job that sorts after `key` (binary search on the sorted list). */
+function firstAfter(sorted: readonly { key: Key }[], key: Key): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((sorted[mid] as Listed).id <= id) low = mid + 1;
+    if (compareKeys((sorted[mid] as { key: Key }).key, key) <= 0) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -42,6 +42,28 @@ describe.each(VERSIONS)('GET /jobs with a query on $name', (version) => {
     expect([ids(third), third.nextCursor]).toEqual([['e'], null]);
   });
 
+  it('sorts by the order the caller picks: name or next run, paged with a cursor of that order', async () => {
+    const { request, scheduler } = await withJobs(['a', 'b', 'c', 'd']);
+    await scheduler.modifyJob('a', { name: 'zulu' });
+    await scheduler.pauseJob('c'); // no next run: last by next run
+    const all = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { jobs: { id: string }[]; nextCursor: string | null } = (
+          await request.get(`/scheduler/jobs?limit=1&${query}${cursor ? `&cursor=${cursor}` : ''}`)
+        ).body;
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await all('sort=nextRun')).toEqual(['d', 'b', 'a', 'c']);
+    expect(await all('sort=name')).toEqual(['b', 'c', 'd', 'a']); // "Job B" ... "zulu"
+    expect(await all('sort=id')).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids((await request.get('/scheduler/jobs?sort=name')).body)).toEqual(['b', 'c', 'd', 'a']);
+  });
+
   it('filters by state, task and a text found in the id or the name (any case)', async () => {
     const { request, scheduler, clock } = await withJobs(['alpha', 'beta', 'gamma']);
     const gate = deferred();
@@ -66,7 +88,8 @@ describe.each(VERSIONS)('GET /jobs with a query on $name', (version) => {
     ['cursor=YQ', 'cursor'],
     ['limit=5&cursor=not-a-cursor!', 'cursor'],
     ['state=sleeping', 'state'],
-    ['sort=name', 'sort'],
+    ['sort=size', 'sort'],
+    ['limit=2&sort=name&cursor=WyJpZCIsbnVsbCwiYSJd', 'cursor'], // an id-order cursor under another sort
     ['task=a&task=b', 'task'],
     ['q=', 'q'],
   ])('refuses %s with a 400 naming the parameter', async (query, field) => {

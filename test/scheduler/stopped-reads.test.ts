@@ -1,7 +1,7 @@
 /** A stopped scheduler lists the jobs in its stores: each store is opened for the read and closed again. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { IntervalTrigger, MemoryJobStore, StoreError } from '../../src/index.js';
-import type { JobStoreContext } from '../../src/index.js';
+import type { JobStore, JobStoreContext } from '../../src/index.js';
 import { SqliteJobStore } from '../../src/stores/sqlite.js';
 import { sqliteScratch } from '../helpers/databases.js';
 import { T0, deferred, makeScheduler } from '../helpers/scheduler.js';
@@ -134,11 +134,8 @@ describe('reading the stores of a stopped scheduler', () => {
 
   it('passes the store its own context, as start() does', async () => {
     const contexts: string[] = [];
-    const store = new (class extends MemoryJobStore {
-      override async start(context: JobStoreContext): Promise<void> {
-        contexts.push(context.alias);
-      }
-    })();
+    const store: JobStore = new MemoryJobStore();
+    store.start = async (context: JobStoreContext) => void contexts.push(context.alias);
     const { scheduler } = makeScheduler({ stores: { archive: store } });
     await scheduler.getJobs();
     expect(contexts).toEqual(['archive']);

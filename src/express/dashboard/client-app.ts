@@ -21,12 +21,13 @@ function scheduleRefresh(delay) {
   }, delay === undefined ? 150 : delay);
 }
 
-// ---- the list: one page of jobs at a time, ordered by id, so rows keep their place as jobs run --
+// ---- the list: one page of jobs at a time, by id unless the user sorts it otherwise, so rows keep
+// their place as jobs run (by next run, rows move as runs happen: the user asked for that order) --
 const PAGE_SIZE = 100;
-const list = { cursors: [null], index: 0, next: null, total: 0, q: '', state: '' };
+const list = { cursors: [null], index: 0, next: null, total: 0, q: '', state: '', sort: 'id' };
 
 function listPath() {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), sort: list.sort });
   const cursor = list.cursors[list.index];
   if (cursor) params.set('cursor', cursor);
   if (list.q) params.set('q', list.q);
@@ -69,6 +70,7 @@ function onFilterChange() {
   filterTimer = setTimeout(() => {
     list.q = $('list-q').value.trim();
     list.state = $('list-state').value;
+    list.sort = $('list-sort').value;
     list.cursors = [null];
     list.index = 0;
     scheduleRefresh(0);
@@ -314,6 +316,7 @@ $('add-kind').addEventListener('change', onKindChange);
 $('add-value').addEventListener('input', onValueInput);
 $('list-q').addEventListener('input', onFilterChange);
 $('list-state').addEventListener('change', onFilterChange);
+$('list-sort').addEventListener('change', onFilterChange);
 $('list-tools').addEventListener('submit', (event) => event.preventDefault());
 $('page-prev').addEventListener('click', () => goToPage(-1));
 $('page-next').addEventListener('click', () => goToPage(1));

@@ -55,6 +55,9 @@ const BODY = `
         <option value="">all</option><option value="active">active</option><option value="running">running</option>
         <option value="paused">paused</option><option value="pending">pending</option>
       </select></label>
+      <label>Sort <select id="list-sort" data-testid="list-sort">
+        <option value="id">by id (rows stay put)</option><option value="nextRun">by next run</option><option value="name">by name</option>
+      </select></label>
     </form>
     <div class="table-wrap">
       <table data-testid="jobs-table">
