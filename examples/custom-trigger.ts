@@ -20,11 +20,22 @@ import {
   type JobContext,
   type Trigger,
   type TriggerDefaults,
-  type TriggerSpec,
+  type AnyTriggerSpec,
 } from '../src/index.js';
 import { VirtualClock } from '../src/testing/index.js';
 
 const TYPE = 'weekday-random-minute';
+
+/** The trigger's JSON form. */
+type WeekdayRandomMinuteSpec = { type: typeof TYPE; hour: number; timezone?: string; seed?: string };
+
+// Tells the type checker about the new spec, so `addJob(task, { type: TYPE, ... })` is checked
+// like a built-in one (an application writes `declare module 'timetable'`).
+declare module '../src/index.js' {
+  interface TriggerSpecMap {
+    'weekday-random-minute': WeekdayRandomMinuteSpec;
+  }
+}
 
 /** A small deterministic string hash (FNV-1a, then a final mix so similar dates differ a lot). */
 function hash(text: string): number {
@@ -69,7 +80,7 @@ class WeekdayRandomMinuteTrigger implements Trigger {
   }
 
   /** What a store keeps; `fromJSON` must rebuild an equal trigger from it. */
-  toJSON(): TriggerSpec {
+  toJSON(): WeekdayRandomMinuteSpec {
     return { type: TYPE, hour: this.hour, timezone: this.timezone, seed: this.seed };
   }
 
@@ -77,8 +88,11 @@ class WeekdayRandomMinuteTrigger implements Trigger {
     return `${TYPE}[Mon-Fri ${String(this.hour).padStart(2, '0')}:?? ${this.timezone}, seed=${this.seed}]`;
   }
 
-  /** The factory given to registerTriggerType. `defaults.timezone` is the scheduler's zone. */
-  static fromJSON(spec: TriggerSpec, defaults: TriggerDefaults): WeekdayRandomMinuteTrigger {
+  /**
+   * The factory given to registerTriggerType. `defaults.timezone` is the scheduler's zone. The
+   * spec comes from JSON (a request, a store): its fields are checked here, not trusted.
+   */
+  static fromJSON(spec: AnyTriggerSpec, defaults: TriggerDefaults): WeekdayRandomMinuteTrigger {
     const { hour, timezone = defaults.timezone, seed = '' } = spec;
     if (typeof timezone !== 'string') throw new InvalidTriggerError(`${TYPE}.timezone`, timezone, 'a string');
     if (typeof seed !== 'string') throw new InvalidTriggerError(`${TYPE}.seed`, seed, 'a string');

@@ -25,6 +25,9 @@ export type {
   TaskFunction,
   TriggerInput,
   CoalesceOption,
+  TaskMap,
+  TaskArgs,
+  ArgsFor,
 } from './scheduler/job.js';
 
 export * from './triggers/index.js';

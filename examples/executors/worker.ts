@@ -40,7 +40,7 @@ scheduler.on('job:error', (event) => {
 });
 
 await scheduler.start();
-const soon = (ms: number) => ({ type: 'date', runDate: new Date(Date.now() + ms).toISOString() });
+const soon = (ms: number) => ({ type: 'date', runDate: new Date(Date.now() + ms).toISOString() }) as const;
 await scheduler.addJob('heartbeat', { type: 'interval', seconds: 0.1 }, { id: 'heartbeat' });
 await scheduler.addJob('countPrimes', soon(200), { id: 'primes-a', executor: 'cpu', args: [20_000_000] });
 await scheduler.addJob('runaway', soon(200), { id: 'runaway', executor: 'cpu', timeout: 1 });

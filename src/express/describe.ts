@@ -7,7 +7,7 @@
  * @module
  */
 import { DateTime } from 'luxon';
-import type { TriggerSpec } from '../index.js';
+import type { AnyTriggerSpec } from '../index.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -32,7 +32,7 @@ interface CronFields {
 }
 
 /** The spec in words, or `fallback` (the trigger's own description) when there is none. */
-export function describeInWords(spec: TriggerSpec | null, fallback: string): string {
+export function describeInWords(spec: AnyTriggerSpec | null, fallback: string): string {
   try {
     const words = spec === null ? null : describeSpec(spec);
     return words ?? fallback;
@@ -41,7 +41,7 @@ export function describeInWords(spec: TriggerSpec | null, fallback: string): str
   }
 }
 
-function describeSpec(spec: TriggerSpec): string | null {
+function describeSpec(spec: AnyTriggerSpec): string | null {
   const zone = typeof spec['timezone'] === 'string' ? `, ${spec['timezone']}` : '';
   switch (spec.type) {
     case 'interval': {
@@ -72,7 +72,7 @@ function describeSpec(spec: TriggerSpec): string | null {
 }
 
 /** "10 seconds", "1 hour 30 minutes", "week": the units of `spec` that are set. */
-function amounts(spec: TriggerSpec, units: readonly string[]): string | null {
+function amounts(spec: AnyTriggerSpec, units: readonly string[]): string | null {
   const parts: string[] = [];
   for (const unit of units) {
     const value = spec[unit];
@@ -85,7 +85,7 @@ function amounts(spec: TriggerSpec, units: readonly string[]): string | null {
   return parts.length === 1 && parts[0]?.startsWith('1 ') ? (parts[0] as string).slice(2) : parts.join(' ');
 }
 
-function cronFields(spec: TriggerSpec): CronFields | null {
+function cronFields(spec: AnyTriggerSpec): CronFields | null {
   if (typeof spec['expression'] === 'string') {
     const text = spec['expression'].trim().toLowerCase();
     const parts = (NICKNAMES[text] ?? text).split(/\s+/);

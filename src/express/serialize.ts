@@ -5,7 +5,7 @@
  * @module
  */
 import { DateTime } from 'luxon';
-import type { Job, Scheduler, SchedulerState, Trigger, TriggerSpec } from '../index.js';
+import type { AnyTriggerSpec, Job, Scheduler, SchedulerState, Trigger } from '../index.js';
 import type { AuthKind } from './options.js';
 import { describeInWords } from './describe.js';
 
@@ -39,7 +39,7 @@ export interface RunInFlight {
 /** A trigger as JSON: its spec (which `POST /jobs` accepts back) and its readable description. */
 export interface TriggerJson {
   /** The JSON spec, or `null` for a custom trigger whose `toJSON()` failed. */
-  spec: TriggerSpec | null;
+  spec: AnyTriggerSpec | null;
   /**
    * The trigger in words ("every 10 seconds", "at 09:30 on Monday to Friday, Europe/Berlin"); a
    * trigger with no plain reading (a combined or custom one, a stepped cron range) keeps its
@@ -148,7 +148,7 @@ export function isoIn(zone: string, date: Date | number): string {
 
 /** A trigger as JSON; a custom trigger that throws gets `null` as its spec. @internal */
 export function triggerJson(trigger: Trigger): TriggerJson {
-  let spec: TriggerSpec | null = null;
+  let spec: AnyTriggerSpec | null = null;
   try {
     spec = trigger.toJSON();
   } catch {

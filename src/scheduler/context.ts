@@ -13,7 +13,8 @@ import type { Executor, ExecutorContext } from '../executors/executor.js';
 import type { JobRecord, JobStore, JobStoreContext } from '../stores/job-store.js';
 import { RunLeases } from './shared-runs.js';
 import { TriggerRegistry } from '../triggers/registry.js';
-import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
+import type { AnyTriggerSpec } from '../triggers/specs.js';
+import type { Trigger } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
 import type { Job, TaskFunction } from './job.js';
 import type { Logger } from '../logger.js';
@@ -38,8 +39,8 @@ export class SchedulerContext {
   state: SchedulerState = 'stopped';
   // Records are immutable and keep their trigger spec object across writes, so the spec object
   // identifies the trigger built from it: no rebuild per run for in-memory stores.
-  readonly #triggerCache = new WeakMap<TriggerSpec, Trigger>();
-  readonly #specCache = new WeakMap<Trigger, TriggerSpec>();
+  readonly #triggerCache = new WeakMap<AnyTriggerSpec, Trigger>();
+  readonly #specCache = new WeakMap<Trigger, AnyTriggerSpec>();
   /**
    * The run whose task is on the stack right now: set while the runner calls a task
    * synchronously, and from a read of `context.scheduler` until the next microtask. A
@@ -83,7 +84,7 @@ export class SchedulerContext {
   }
 
   /** The spec of an immutable (built-in) trigger, made once so jobs sharing it share the object. */
-  specOf(trigger: Trigger): TriggerSpec {
+  specOf(trigger: Trigger): AnyTriggerSpec {
     let spec = this.#specCache.get(trigger);
     if (!spec) {
       spec = trigger.toJSON();
@@ -93,7 +94,7 @@ export class SchedulerContext {
   }
 
   /** Remembers the trigger instance a spec came from. */
-  rememberTrigger(spec: TriggerSpec, trigger: Trigger): void {
+  rememberTrigger(spec: AnyTriggerSpec, trigger: Trigger): void {
     this.#triggerCache.set(spec, trigger);
   }
 

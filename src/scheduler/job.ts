@@ -6,7 +6,8 @@
  */
 import type { CoalescePolicy } from '../stores/job-store.js';
 import type { JsonValue } from '../json.js';
-import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
+import type { TriggerSpec } from '../triggers/specs.js';
+import type { Trigger } from '../triggers/trigger.js';
 import type { DateInput } from '../triggers/dates.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -56,14 +57,60 @@ export interface Job {
   readonly metadata: { readonly [key: string]: JsonValue };
 }
 
-/** Options of `scheduler.addJob()`. Options left out take the scheduler's `jobDefaults`. */
-export interface AddJobOptions {
+/** Tasks by name, as a scheduler's type knows them (see {@link TaskArgs}). */
+export type TaskMap = Record<string, TaskFunction>;
+
+/**
+ * The `args` a task takes: its parameters before a trailing {@link JobContext}. Checked only
+ * where the function says something: a function that declares no parameter but the context,
+ * or one with an untyped (`any`) parameter, takes any JSON `args` (extra arguments are ignored
+ * at run time, as JavaScript does).
+ *
+ * @example
+ * ```ts excerpt
+ * TaskArgs<(to: string, times: number, context: JobContext) => void> // [to: string, times: number]
+ * TaskArgs<(context: JobContext) => void>                             // JsonValue[]
+ * ```
+ */
+export type TaskArgs<F> = F extends (...params: infer P) => unknown
+  ? 0 extends 1 & P[number]
+    ? JsonValue[]
+    : number extends P['length']
+      ? JsonValue[]
+      : P extends [...infer A, infer Last]
+        ? JobContext extends Last
+          ? A extends []
+            ? JsonValue[]
+            : A
+          : P
+        : JsonValue[]
+  : JsonValue[];
+
+/**
+ * The `args` of a job whose task is `T`, in a scheduler that knows the tasks `Tasks`: checked
+ * for a function and for a name the scheduler's type knows, JSON for any other name.
+ */
+export type ArgsFor<Tasks, T> = T extends TaskFunction
+  ? TaskArgs<T>
+  : T extends keyof Tasks
+    ? TaskArgs<Tasks[T]>
+    : JsonValue[];
+
+/**
+ * Options of `scheduler.addJob()`. Options left out take the scheduler's `jobDefaults`.
+ *
+ * @typeParam Args - the task's arguments (see {@link ArgsFor})
+ */
+export interface AddJobOptions<Args = JsonValue[]> {
   /** Unique id. @defaultValue a random UUID */
   id?: string;
   /** Display name. @defaultValue the task name */
   name?: string;
-  /** JSON arguments passed to the task before its {@link JobContext}. @defaultValue `[]` */
-  args?: JsonValue[];
+  /**
+   * JSON arguments passed to the task before its {@link JobContext}. Checked against the task's
+   * parameters when the scheduler's type knows the task. @defaultValue `[]`
+   */
+  args?: Args;
   /** Seconds a run may start late and still run, at most 31,622,400 (366 days); `null` = no limit. @defaultValue `null` */
   misfireGraceTime?: number | null;
   /** What to do when several run times are due at once. @defaultValue `'latest'` */

@@ -7,7 +7,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Executor } from '../executors/executor.js';
 import type { Logger } from '../logger.js';
 import type { CoalescePolicy, JobStore } from '../stores/job-store.js';
-import type { CoalesceOption, TaskFunction } from './job.js';
+import type { CoalesceOption, TaskMap } from './job.js';
 import { checkTimezone, hostTimezone } from '../triggers/dates.js';
 import {
   argumentError,
@@ -66,7 +66,7 @@ export interface JobDefaults {
 }
 
 /** Options of `new Scheduler()`. Every part has a default; every part can be replaced. */
-export interface SchedulerOptions {
+export interface SchedulerOptions<Tasks extends TaskMap = TaskMap> {
   /** IANA zone for triggers that name none. @defaultValue the host's zone */
   timezone?: string;
   /** Policy defaults for jobs. */
@@ -76,7 +76,7 @@ export interface SchedulerOptions {
   /** Executors by alias. @defaultValue `{ default: new PromiseExecutor() }` */
   executors?: Record<string, Executor>;
   /** Task registry: name to function. Jobs in persistent stores must name one of these. */
-  tasks?: Record<string, TaskFunction>;
+  tasks?: Tasks;
   /** Where time comes from. @defaultValue the system clock */
   clock?: Clock;
   /** Where the scheduler reports problems. @defaultValue silent */

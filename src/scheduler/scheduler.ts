@@ -21,7 +21,7 @@ import type { JobStore } from '../stores/job-store.js';
 import { MemoryJobStore } from '../stores/memory.js';
 import type { Trigger, TriggerFactory } from '../triggers/trigger.js';
 import { SchedulerContext, type SchedulerState } from './context.js';
-import type { AddJobOptions, Job, JobChanges, TaskFunction, TriggerInput } from './job.js';
+import type { AddJobOptions, ArgsFor, Job, JobChanges, TaskFunction, TaskMap, TriggerInput } from './job.js';
 import { JobOperations } from './jobs.js';
 import { SchedulingLoop } from './loop.js';
 import { checkSchedulerOptions, silentLogger, type SchedulerOptions } from './options.js';
@@ -46,8 +46,11 @@ export type { SchedulerState };
  * // ... later
  * await scheduler.shutdown();
  * ```
+ *
+ * @typeParam Tasks - the tasks the type checker knows, from the `tasks` option or chained
+ *   `registerTask` calls: `addJob` checks a job's `args` against its task's parameters
  */
-export class Scheduler {
+export class Scheduler<Tasks extends TaskMap = {}> {
   readonly #ctx: SchedulerContext;
   readonly #runner: Runner;
   readonly #loop: SchedulingLoop;
@@ -59,7 +62,7 @@ export class Scheduler {
    *   clock and the host's time zone
    * @throws InvalidArgumentError for an unknown option or a bad value
    */
-  constructor(options: SchedulerOptions = {}) {
+  constructor(options: SchedulerOptions<Tasks> = {}) {
     const { given, timezone, maxWaitMs, leaseMs, jobDefaults } = checkSchedulerOptions(options);
     const identity = given.identity ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     const clock = given.clock === undefined ? new SystemClock() : checkClock(given.clock);
@@ -114,9 +117,11 @@ export class Scheduler {
 
   /**
    * Registers a task under a name, so jobs can name it (and persistent stores can keep it).
+   * Returns this scheduler, typed to know the task: chained, `addJob` then checks the `args` of
+   * jobs naming it.
    * @throws InvalidArgumentError if the name is taken by another function
    */
-  registerTask(name: string, fn: TaskFunction): this {
+  registerTask<N extends string, F extends TaskFunction>(name: N, fn: F): Scheduler<Tasks & Record<N, F>> {
     checkString(name, 'name');
     checkTask(fn, `task ${JSON.stringify(name)}`);
     const existing = this.#ctx.tasks.get(name);
@@ -124,7 +129,7 @@ export class Scheduler {
       throw new InvalidArgumentError('name', name, 'a task name that is not registered to another function');
     }
     this.#ctx.tasks.set(name, fn);
-    return this;
+    return this as Scheduler<Tasks & Record<N, F>>;
   }
 
   /**
@@ -158,7 +163,7 @@ export class Scheduler {
    * @throws ConflictingIdError, TaskNotFoundError, InvalidTriggerError, InvalidArgumentError,
    *   StoreNotFoundError, ExecutorNotFoundError — and nothing is changed
    */
-  addJob(task: string | TaskFunction, trigger: TriggerInput, options?: AddJobOptions): Promise<Job> {
+  addJob<T extends string | TaskFunction>(task: T, trigger: TriggerInput, options?: AddJobOptions<ArgsFor<Tasks, T>>): Promise<Job> {
     return this.#jobs.add(task, trigger, options);
   }
 

@@ -12,7 +12,8 @@ import { checkJson } from '../internal/json.js';
 import { isPlainObject } from '../internal/validate.js';
 import type { JobRecord } from '../stores/job-store.js';
 import { toIso } from '../triggers/dates.js';
-import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
+import type { AnyTriggerSpec } from '../triggers/specs.js';
+import type { Trigger } from '../triggers/trigger.js';
 import { DateTrigger } from '../triggers/date.js';
 import { IntervalTrigger } from '../triggers/interval.js';
 import { CronTrigger } from '../triggers/cron/cron-trigger.js';
@@ -54,13 +55,13 @@ function callTrigger<T>(trigger: Trigger, method: 'toJSON()' | 'toString()', cal
 }
 
 /** A trigger's `toJSON()`, checked to be a `{ type, ... }` object of JSON values. */
-function specOf(trigger: Trigger, toJSON: () => unknown): TriggerSpec {
+function specOf(trigger: Trigger, toJSON: () => unknown): AnyTriggerSpec {
   const spec = callTrigger(trigger, 'toJSON()', toJSON);
   if (!isPlainObject(spec) || typeof spec.type !== 'string') {
     throw new InvalidTriggerError('toJSON()', spec, 'a trigger must return a { type, ... } object');
   }
   checkJson(spec, 'trigger.toJSON()', (field, value, expected) => new InvalidTriggerError(field, value, expected));
-  return spec as TriggerSpec;
+  return spec as AnyTriggerSpec;
 }
 
 /** Checks `toString()` now rather than when first shown (error messages, the express adapter). */
@@ -74,7 +75,7 @@ export function resolveTrigger(
   ctx: SchedulerContext,
   input: unknown,
   persistent: boolean,
-): { trigger: Trigger; spec: TriggerSpec } {
+): { trigger: Trigger; spec: AnyTriggerSpec } {
   const defaults = { timezone: ctx.timezone, now: new Date(ctx.clock.now()) };
   let trigger = fromFactory(isPlainObject(input) ? input.type : undefined, () => ctx.triggers.resolve(input, defaults));
   // Exactly a built-in class: a subclass may override behaviour and must be used as given.

@@ -9,7 +9,7 @@
  * @module
  */
 import type { JsonValue } from '../json.js';
-import type { TriggerSpec } from '../triggers/trigger.js';
+import type { AnyTriggerSpec } from '../triggers/specs.js';
 import type { Clock } from '../clock/clock.js';
 
 /**
@@ -41,7 +41,7 @@ export interface JobRecord {
   /** Positional arguments passed to the task before the job context. */
   args: JsonValue[];
   /** The trigger's JSON spec. */
-  trigger: TriggerSpec;
+  trigger: AnyTriggerSpec;
   /** Alias of the executor that runs the job. */
   executor: string;
   /** Seconds a run may start late before it counts as missed; `null` = no limit. */

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerSpec } from './trigger.js';
+import type { AndTriggerSpec, AnyTriggerSpec } from './specs.js';
+import type { Trigger } from './trigger.js';
 import { MaxIterationsError } from '../errors.js';
 import { checkDuration, checkInteger, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { readSpec, triggerFail } from './dates.js';
@@ -198,9 +199,9 @@ export class AndTrigger implements Trigger {
   }
 
   /** `{ type: 'and', triggers: [child specs], threshold?, maxIterations?, jitter? }`, defaults left out (a fresh copy). */
-  toJSON(): TriggerSpec {
+  toJSON(): AndTriggerSpec {
     this.#spec ??= specText('and', this.triggers, this.#options());
-    return JSON.parse(this.#spec) as TriggerSpec;
+    return JSON.parse(this.#spec) as AndTriggerSpec;
   }
 
   /** E.g. `and[interval[every 6s], interval[every 10s], threshold=0s]`. */
@@ -226,7 +227,7 @@ export class AndTrigger implements Trigger {
    *   spec nested more than 16 levels deep, the path of the first spec past the limit (checked
    *   before anything is rebuilt)
    */
-  static fromJSON(spec: unknown, rebuild: (spec: TriggerSpec) => Trigger): AndTrigger {
+  static fromJSON(spec: unknown, rebuild: (spec: AnyTriggerSpec) => Trigger): AndTrigger {
     const keys = ['triggers', 'threshold', 'maxIterations', 'jitter'];
     const { type: _type, triggers, ...options } = readSpec(spec, 'and', keys);
     checkSpecDepth(spec);

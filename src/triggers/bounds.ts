@@ -6,7 +6,7 @@
  * @module
  */
 import { toIso, toLocalIso } from './dates.js';
-import type { TriggerSpec } from './trigger.js';
+import type { SpecBounds } from './specs.js';
 
 /** A trigger's shared options, as epoch milliseconds and names. */
 export interface TriggerBounds {
@@ -17,11 +17,12 @@ export interface TriggerBounds {
 }
 
 /** Adds the bounds that are set to `spec` (`startDate`, `endDate` as UTC ISO strings) and returns it. */
-export function withBounds(spec: TriggerSpec, bounds: TriggerBounds): TriggerSpec {
-  if (bounds.start !== null) spec.startDate = toIso(bounds.start);
-  if (bounds.end !== null) spec.endDate = toIso(bounds.end);
-  if (bounds.timezone !== undefined) spec.timezone = bounds.timezone;
-  if (bounds.jitter !== null) spec.jitter = bounds.jitter;
+export function withBounds<S extends SpecBounds>(spec: S, bounds: TriggerBounds): S {
+  const out: SpecBounds = spec;
+  if (bounds.start !== null) out.startDate = toIso(bounds.start);
+  if (bounds.end !== null) out.endDate = toIso(bounds.end);
+  if (bounds.timezone !== undefined) out.timezone = bounds.timezone;
+  if (bounds.jitter !== null) out.jitter = bounds.jitter;
   return spec;
 }
 

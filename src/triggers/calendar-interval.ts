@@ -5,7 +5,8 @@
  * @module
  */
 import { IANAZone } from 'luxon';
-import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
+import type { CalendarIntervalTriggerSpec } from './specs.js';
+import type { Trigger, TriggerDefaults } from './trigger.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkInteger, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, triggerFail, type DateInput } from './dates.js';
@@ -227,8 +228,8 @@ export class CalendarIntervalTrigger implements Trigger {
   }
 
   /** `{ type: 'calendarinterval', <non-zero units>, hour?, minute?, second?, startDate?, endDate?, timezone?, jitter? }`. */
-  toJSON(): TriggerSpec {
-    return withBounds({ type: 'calendarinterval', ...this.#units, ...this.#time }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
+  toJSON(): CalendarIntervalTriggerSpec {
+    return withBounds<CalendarIntervalTriggerSpec>({ type: 'calendarinterval', ...this.#units, ...this.#time }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /** E.g. `calendarinterval[every 1 month at 09:30:00, start=2026-01-31T00:00:00.000+01:00, timezone=Europe/Berlin]`. */

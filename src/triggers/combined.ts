@@ -12,7 +12,8 @@
  * @module
  */
 import type { JsonValue } from '../json.js';
-import type { Trigger, TriggerSpec } from './trigger.js';
+import type { AnyTriggerSpec } from './specs.js';
+import type { Trigger } from './trigger.js';
 import { InvalidArgumentError, InvalidTriggerError, describeValue } from '../errors.js';
 import { isPlainObject } from '../internal/validate.js';
 import { triggerFail } from './dates.js';
@@ -131,12 +132,12 @@ export function checkSpecDepth(spec: unknown): void {
 }
 
 /** Rebuilds the children of a spec; their errors name the path: `and.triggers[1].hours`. */
-export function rebuildChildren(specs: unknown, type: string, rebuild: (spec: TriggerSpec) => Trigger): Trigger[] {
+export function rebuildChildren(specs: unknown, type: string, rebuild: (spec: AnyTriggerSpec) => Trigger): Trigger[] {
   const empty = !Array.isArray(specs) || specs.length === 0;
   if (empty) throw triggerFail(`${type}.triggers`, specs, 'a non-empty array of trigger specs');
   return specs.map((child: unknown, i) => {
     try {
-      return rebuild(child as TriggerSpec);
+      return rebuild(child as AnyTriggerSpec);
     } catch (error) {
       // By code, not instanceof: a custom factory may use another copy of the library.
       const e = error as { code?: unknown; field?: unknown; value?: unknown; message?: unknown } | null;
@@ -161,7 +162,7 @@ export type CombinedOption = readonly [name: string, value: number | null, fallb
  * caller keeps the text, and hands out a fresh copy of it (`JSON.parse`) on each `toJSON()`.
  */
 export function specText(type: string, children: readonly Trigger[], options: readonly CombinedOption[]): string {
-  const spec: TriggerSpec = { type, triggers: children.map((child) => child.toJSON() as JsonValue) };
+  const spec: AnyTriggerSpec = { type, triggers: children.map((child) => child.toJSON() as JsonValue) };
   for (const [name, value, fallback] of options) if (value !== fallback) spec[name] = value;
   return JSON.stringify(spec);
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
+import type { DateTriggerSpec } from './specs.js';
+import type { Trigger, TriggerDefaults } from './trigger.js';
 import { checkOptions } from '../internal/validate.js';
 import {
   checkTimezone,
@@ -85,8 +86,8 @@ export class DateTrigger implements Trigger {
   }
 
   /** `{ type: 'date', runDate, timezone? }` with `runDate` as a UTC ISO-8601 string. */
-  toJSON(): TriggerSpec {
-    const spec: TriggerSpec = { type: 'date', runDate: toIso(this.#runMs) };
+  toJSON(): DateTriggerSpec {
+    const spec: DateTriggerSpec = { type: 'date', runDate: toIso(this.#runMs) };
     if (this.timezone !== undefined) spec.timezone = this.timezone;
     return spec;
   }

@@ -6,7 +6,20 @@
  *
  * @module
  */
-export type { JsonValue, Trigger, TriggerDefaults, TriggerFactory, TriggerSpec } from './trigger.js';
+export type { JsonValue, Trigger, TriggerDefaults, TriggerFactory } from './trigger.js';
+export type {
+  AnyTriggerSpec,
+  AndTriggerSpec,
+  CalendarIntervalTriggerSpec,
+  CronTriggerSpec,
+  DateTriggerSpec,
+  IntervalTriggerSpec,
+  OrTriggerSpec,
+  SpecBounds,
+  SpecDate,
+  TriggerSpec,
+  TriggerSpecMap,
+} from './specs.js';
 export type { DateInput, DateTimeLike } from './dates.js';
 export { DateTrigger, type DateTriggerOptions } from './date.js';
 export { IntervalTrigger, type IntervalTriggerOptions } from './interval.js';

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerDefaults, TriggerSpec } from './trigger.js';
+import type { IntervalTriggerSpec } from './specs.js';
+import type { Trigger, TriggerDefaults } from './trigger.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkDuration, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import {
@@ -175,8 +176,8 @@ export class IntervalTrigger implements Trigger {
   }
 
   /** `{ type: 'interval', <the non-zero units>, startDate?, endDate?, timezone?, jitter? }`. */
-  toJSON(): TriggerSpec {
-    return withBounds({ type: 'interval', ...this.#units }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
+  toJSON(): IntervalTriggerSpec {
+    return withBounds<IntervalTriggerSpec>({ type: 'interval', ...this.#units }, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
   /** E.g. `interval[every 1h 30m, start=2026-03-01T09:00:00.000+01:00, timezone=Europe/Berlin]`. */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerSpec } from './trigger.js';
+import type { AnyTriggerSpec, OrTriggerSpec } from './specs.js';
+import type { Trigger } from './trigger.js';
 import { checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { readSpec, triggerFail } from './dates.js';
 import { nextFireTimes } from './preview.js';
@@ -118,9 +119,9 @@ export class OrTrigger implements Trigger {
   }
 
   /** `{ type: 'or', triggers: [child specs], jitter? }` (a fresh copy). */
-  toJSON(): TriggerSpec {
+  toJSON(): OrTriggerSpec {
     this.#spec ??= specText('or', this.triggers, this.#options());
-    return JSON.parse(this.#spec) as TriggerSpec;
+    return JSON.parse(this.#spec) as OrTriggerSpec;
   }
 
   /** E.g. `or[interval[every 6s], date[2026-12-24T17:00:00.000Z]]`. */
@@ -142,7 +143,7 @@ export class OrTrigger implements Trigger {
    *   spec nested more than 16 levels deep, the path of the first spec past the limit (checked
    *   before anything is rebuilt)
    */
-  static fromJSON(spec: unknown, rebuild: (spec: TriggerSpec) => Trigger): OrTrigger {
+  static fromJSON(spec: unknown, rebuild: (spec: AnyTriggerSpec) => Trigger): OrTrigger {
     const { type: _type, triggers, ...options } = readSpec(spec, 'or', ['triggers', 'jitter']);
     checkSpecDepth(spec);
     return new OrTrigger(rebuildChildren(triggers, 'or', rebuild), options as OrTriggerOptions);

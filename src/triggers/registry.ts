@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerDefaults, TriggerFactory, TriggerSpec } from './trigger.js';
+import type { AnyTriggerSpec } from './specs.js';
+import type { Trigger, TriggerDefaults, TriggerFactory } from './trigger.js';
 import { InvalidArgumentError, InvalidTriggerError } from '../errors.js';
 import { isPlainObject } from '../internal/validate.js';
 import { DateTrigger } from './date.js';
@@ -20,7 +21,7 @@ import { TriggerCache } from './trigger-cache.js';
 const SHARED_TYPES = new Set(['interval', 'cron', 'calendarinterval', 'and', 'or']);
 
 /** A factory that can tell "no default zone given" from a given one (built-ins keep it unset). */
-type Builder = (spec: TriggerSpec, defaults: Partial<TriggerDefaults>) => Trigger;
+type Builder = (spec: AnyTriggerSpec, defaults: Partial<TriggerDefaults>) => Trigger;
 
 /**
  * The trigger types a scheduler can rebuild from JSON. Starts with the built-in `date`,
@@ -119,8 +120,8 @@ export class TriggerRegistry {
     // Built-in schedules other than one-off dates are shared between equal specs (they are
     // immutable and pure); custom factories are always called, they may not be either.
     const trigger = SHARED_TYPES.has(type as string)
-      ? this.#cache.trigger(`${JSON.stringify(spec)}\u0000${defaults.timezone ?? ''}`, () => builder(spec as TriggerSpec, defaults))
-      : builder(spec as TriggerSpec, defaults);
+      ? this.#cache.trigger(`${JSON.stringify(spec)}\u0000${defaults.timezone ?? ''}`, () => builder(spec as AnyTriggerSpec, defaults))
+      : builder(spec as AnyTriggerSpec, defaults);
     if (!isTrigger(trigger)) {
       const reason = `the factory registered for '${type as string}' did not return a trigger`;
       throw new InvalidTriggerError('type', type, reason);

@@ -7,26 +7,9 @@
  */
 
 import type { JsonValue } from '../json.js';
+import type { AnyTriggerSpec } from './specs.js';
 
 export type { JsonValue };
-
-/**
- * The JSON form of a trigger: `{ type, ...options }`. Built-in types are `date`, `interval`,
- * `cron`, `calendarinterval`, `and` and `or`; custom types are added with
- * {@link TriggerRegistry.register}. Dates inside a spec are ISO-8601 strings with an offset.
- *
- * @example
- * ```ts
- * { type: 'interval', minutes: 5, startDate: '2026-01-01T00:00:00.000Z' }
- * { type: 'date', runDate: '2026-12-24T18:00:00.000+01:00' }
- * ```
- */
-export interface TriggerSpec {
-  /** The trigger type, e.g. `'interval'`. */
-  type: string;
-  /** The type's own options, JSON-safe. */
-  [option: string]: JsonValue | undefined;
-}
 
 /**
  * When a job runs. Implementations must be pure: the same arguments always give the same
@@ -65,8 +48,11 @@ export interface Trigger {
    */
   getNextFireTime(previousFireTime: Date | null, now: Date): Date | null;
 
-  /** The JSON spec that rebuilds an equal trigger through {@link TriggerRegistry.fromJSON}. */
-  toJSON(): TriggerSpec;
+  /**
+   * The JSON spec that rebuilds an equal trigger through {@link TriggerRegistry.fromJSON}. The
+   * built-in triggers return their own spec type (e.g. {@link IntervalTriggerSpec}).
+   */
+  toJSON(): AnyTriggerSpec;
 
   /** A readable description, e.g. `interval[every 5m]`. */
   toString(): string;
@@ -85,7 +71,7 @@ export interface Trigger {
 }
 
 /** Rebuilds a trigger of one type from its JSON spec; throws `InvalidTriggerError` on bad input. */
-export type TriggerFactory = (spec: TriggerSpec, defaults: TriggerDefaults) => Trigger;
+export type TriggerFactory = (spec: AnyTriggerSpec, defaults: TriggerDefaults) => Trigger;
 
 /** Context a {@link TriggerFactory} receives from the scheduler. */
 export interface TriggerDefaults {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryJobStore, Scheduler } from '../../src/index.js';
+import { MemoryJobStore, Scheduler, type TriggerSpec } from '../../src/index.js';
 import { schedulerRouter } from '../../src/express/index.js';
 import { haveChromium, launchChromium, tearDown } from '../helpers/browser.js';
 
@@ -38,7 +38,7 @@ describe.skipIf(!haveChromium)('dashboard with 10,000 jobs in headless Chromium'
     // Added in reverse, with next run times in the reverse order of the ids: the page's order is
     // the ids', not the adds' nor the run times'. Every 100th job runs every second.
     for (let n = JOBS - 1; n >= 0; n--) {
-      const trigger = n % 100 === 0 ? { type: 'interval', seconds: 1 } : { type: 'interval', hours: 1 + (JOBS - n) };
+      const trigger: TriggerSpec = n % 100 === 0 ? { type: 'interval', seconds: 1 } : { type: 'interval', hours: 1 + (JOBS - n) };
       await scheduler.addJob('tick', trigger, { id: id(n), name: n % 2 === 0 ? `even report ${n}` : `odd export ${n}`, paused: n % 1000 === 999 });
     }
     await scheduler.start();

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeInWords } from '../../src/express/describe.js';
 import { CalendarIntervalTrigger, CronTrigger, DateTrigger, IntervalTrigger, OrTrigger } from '../../src/index.js';
-import type { TriggerSpec } from '../../src/index.js';
+import type { AnyTriggerSpec } from '../../src/index.js';
 
-const words = (spec: TriggerSpec): string => describeInWords(spec, 'FALLBACK');
+const words = (spec: AnyTriggerSpec): string => describeInWords(spec, 'FALLBACK');
 
 describe('trigger descriptions in words', () => {
-  it.each<[TriggerSpec, string]>([
+  it.each<[AnyTriggerSpec, string]>([
     [{ type: 'interval', seconds: 10 }, 'every 10 seconds'],
     [{ type: 'interval', hours: 1 }, 'every hour'],
     [{ type: 'interval', hours: 1, minutes: 30, timezone: 'UTC' }, 'every 1 hour 30 minutes, UTC'],
@@ -36,7 +36,7 @@ describe('trigger descriptions in words', () => {
     expect(words(spec)).toBe(expected);
   });
 
-  it.each<[TriggerSpec]>([
+  it.each<[AnyTriggerSpec]>([
     [{ type: 'cron', expression: '0 0 9-17/2 * * 1-5' }],
     [{ type: 'cron', expression: '0 0 13 * 5' }], // crontab's OR of day and weekday
     [{ type: 'cron', dayOfWeek: 'last fri', hour: 9 }],

@@ -466,6 +466,19 @@ function task(context: JobContext, ...rest: unknown[]): string {
   return \`\${context.job.id} \${when.toISOString()} \${aborted} \${owner.state} \${rest.length}\`;
 }
 
+// A custom spec joins the checked union by augmenting the map (through the packaged types).
+declare module 'timetable' {
+  interface TriggerSpecMap {
+    'every-hour': { type: 'every-hour' };
+  }
+}
+// @ts-expect-error: a built-in spec is checked field by field
+export const misspelt: TriggerSpec = { type: 'interval', minuts: 5 };
+const typedTasks = new Scheduler({ tasks: { mail: (to: string, context: JobContext) => to + context.job.id } });
+// @ts-expect-error: a task the scheduler's type knows has its args checked
+typedTasks.addJob('mail', '@daily', { args: [42] });
+export const typedJob = typedTasks.addJob('mail', { type: 'every-hour' }, { args: ['ops@example.com'] });
+
 const everyHour: Trigger = {
   getNextFireTime: (previous: Date | null, now: Date): Date | null =>
     new Date((previous ?? now).getTime() + 3_600_000),

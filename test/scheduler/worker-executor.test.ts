@@ -160,7 +160,7 @@ describe('a job timeout on the worker executor', () => {
   it('reports JobTimeoutError at the timeout and frees the instance while the thread is still being ended', async () => {
     const { scheduler, clock } = withWorkers({ workers: 2, killAfter: 5 });
     await scheduler.start();
-    const hourly = { type: 'interval', hours: 1, startDate: at(1_000) };
+    const hourly = { type: 'interval', hours: 1, startDate: at(1_000) } as const;
     await scheduler.addJob('spin', hourly, { executor: 'cpu', args: [60_000], id: 'spin', timeout: 1, maxInstances: 1 });
     const submitted = next(scheduler, 'job:submitted');
     const failed = next(scheduler, 'job:error');

@@ -9,7 +9,8 @@ import { IntervalTrigger } from '../../src/triggers/interval.js';
 import { TriggerRegistry, triggerFromJSON } from '../../src/triggers/registry.js';
 import { FIXED_SET } from '../../src/triggers/sequence.js';
 import { nextFireTimes } from '../../src/triggers/preview.js';
-import type { JsonValue, Trigger, TriggerSpec } from '../../src/triggers/trigger.js';
+import type { AnyTriggerSpec } from '../../src/triggers/specs.js';
+import type { JsonValue, Trigger } from '../../src/triggers/trigger.js';
 import { thrown } from '../helpers/thrown.js';
 
 const SEC = 1_000;
@@ -87,7 +88,7 @@ describe('nested and/or: linear in the size of the tree', () => {
     const text = trigger.toString();
     expect([calls.json, calls.text]).toEqual([leaves, leaves]);
     // Asked again, the tree answers from what it built, and a caller changing its copy changes nothing.
-    (spec.triggers as TriggerSpec[]).pop();
+    (spec.triggers as AnyTriggerSpec[]).pop();
     expect(trigger.toJSON()).not.toEqual(spec);
     expect(trigger.toJSON()).toStrictEqual(trigger.toJSON());
     expect(String(trigger)).toBe(text);
@@ -122,12 +123,12 @@ describe('nested and/or: linear in the size of the tree', () => {
 });
 
 /** A spec nested `depth` levels deep, the nested spec at index 1 of each level. */
-function nestedSpec(depth: number): TriggerSpec {
+function nestedSpec(depth: number): AnyTriggerSpec {
   let spec: { [key: string]: JsonValue } = { type: 'interval', seconds: 10, startDate: '2026-01-01T09:00:00.000Z' };
   for (let level = depth; level >= 1; level--) {
     spec = { type: level % 2 ? 'and' : 'or', triggers: [{ type: 'interval', seconds: 20, startDate: '2026-01-01T09:00:00.000Z' }, spec] };
   }
-  return spec as TriggerSpec;
+  return spec as AnyTriggerSpec;
 }
 
 /** The path of the first trigger past the limit in {@link nestedSpec} (or the same tree of instances). */
@@ -163,7 +164,7 @@ describe('nested and/or: the depth cap', () => {
 
   it('refuses a spec nested too deep before rebuilding any of it, however deep (no stack overflow)', () => {
     const registry = new TriggerRegistry();
-    const rebuild = (spec: TriggerSpec): Trigger => registry.fromJSON(spec);
+    const rebuild = (spec: AnyTriggerSpec): Trigger => registry.fromJSON(spec);
     for (const depth of [MAX_TRIGGER_DEPTH + 1, 1000, 100_000]) {
       const spec = nestedSpec(depth);
       const builds = [() => triggerFromJSON(spec), () => registry.fromJSON(spec), () => AndTrigger.fromJSON(spec, rebuild)];

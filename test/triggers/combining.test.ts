@@ -8,7 +8,8 @@ import { CronTrigger } from '../../src/triggers/cron/cron-trigger.js';
 import { FIXED_SET } from '../../src/triggers/sequence.js';
 import { TriggerRegistry } from '../../src/triggers/registry.js';
 import { MaxIterationsError } from '../../src/errors.js';
-import type { Trigger, TriggerSpec } from '../../src/triggers/trigger.js';
+import type { AnyTriggerSpec } from '../../src/triggers/specs.js';
+import type { Trigger } from '../../src/triggers/trigger.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
 import { thrown } from '../helpers/thrown.js';
 import { nextFireTimes } from '../../src/triggers/preview.js';
@@ -73,7 +74,7 @@ function fullRegistry(): TriggerRegistry {
 }
 
 /** The rebuild function a registry passes to fromJSON, written out by hand. */
-function rebuild(spec: TriggerSpec): Trigger {
+function rebuild(spec: AnyTriggerSpec): Trigger {
   if (spec?.type === 'and') return AndTrigger.fromJSON(spec, rebuild);
   if (spec?.type === 'or') return OrTrigger.fromJSON(spec, rebuild);
   return plain.fromJSON(spec);

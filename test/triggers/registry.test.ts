@@ -4,7 +4,8 @@ import { TriggerRegistry, triggerFromJSON } from '../../src/triggers/registry.js
 import { DateTrigger } from '../../src/triggers/date.js';
 import { IntervalTrigger } from '../../src/triggers/interval.js';
 import { InvalidArgumentError, InvalidTriggerError } from '../../src/errors.js';
-import type { Trigger, TriggerDefaults, TriggerSpec } from '../../src/triggers/trigger.js';
+import type { AnyTriggerSpec } from '../../src/triggers/specs.js';
+import type { Trigger, TriggerDefaults } from '../../src/triggers/trigger.js';
 import { triggerContract } from '../contracts/trigger.contract.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -106,7 +107,7 @@ describe('TriggerRegistry', () => {
   describe('register', () => {
     it('adds a custom type, whose factory gets the spec and complete defaults', () => {
       const registry = new TriggerRegistry();
-      const calls: [TriggerSpec, TriggerDefaults][] = [];
+      const calls: [AnyTriggerSpec, TriggerDefaults][] = [];
       registry.register('hourly-at', (spec, defaults) => {
         calls.push([spec, defaults]);
         return everyHourAt(spec.minute as number);

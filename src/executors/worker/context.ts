@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Job, TriggerSpec } from 'timetable';
+import type { AnyTriggerSpec, Job } from 'timetable';
 
 /**
  * A copy of the job a run belongs to, as a task in a worker thread receives it: the job as
@@ -13,7 +13,7 @@ import type { Job, TriggerSpec } from 'timetable';
  */
 export interface WorkerJob extends Omit<Job, 'trigger' | 'paused' | 'pending'> {
   /** The trigger's JSON spec. */
-  readonly trigger: TriggerSpec;
+  readonly trigger: AnyTriggerSpec;
 }
 
 /**

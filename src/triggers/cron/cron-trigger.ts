@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Trigger, TriggerDefaults, TriggerSpec } from '../trigger.js';
+import type { CronTriggerSpec } from '../specs.js';
+import type { Trigger, TriggerDefaults } from '../trigger.js';
 import { checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../../internal/validate.js';
 import {
   checkTimezone,
@@ -221,8 +222,8 @@ export class CronTrigger implements Trigger {
   }
 
   /** `{ type: 'cron', <fields given> | expression, startDate?, endDate?, timezone?, jitter? }`. */
-  toJSON(): TriggerSpec {
-    const spec: TriggerSpec = this.#expression !== null ? { type: 'cron', expression: this.#expression } : { type: 'cron', ...this.#fields };
+  toJSON(): CronTriggerSpec {
+    const spec: CronTriggerSpec = this.#expression !== null ? { type: 'cron', expression: this.#expression } : { type: 'cron', ...this.#fields };
     return withBounds(spec, { start: this.#start, end: this.#end, timezone: this.timezone, jitter: this.jitter });
   }
 
