@@ -29,6 +29,7 @@ export type SpecBounds = {
 
 /** `{ type: 'date', runDate }`: fires once. See {@link DateTrigger}. */
 export type DateTriggerSpec = {
+  /** The trigger type. */
   type: 'date';
   /** When to fire. */
   runDate: SpecDate;
@@ -38,12 +39,19 @@ export type DateTriggerSpec = {
 
 /** `{ type: 'interval', hours: 1, ... }`: fixed elapsed time. See {@link IntervalTrigger}. */
 export type IntervalTriggerSpec = SpecBounds & {
+  /** The trigger type. */
   type: 'interval';
+  /** Weeks of 7 × 24 h. */
   weeks?: number;
+  /** Days of exactly 24 h. */
   days?: number;
+  /** Hours. */
   hours?: number;
+  /** Minutes. */
   minutes?: number;
+  /** Seconds. */
   seconds?: number;
+  /** Milliseconds. */
   milliseconds?: number;
 };
 
@@ -52,33 +60,51 @@ export type IntervalTriggerSpec = SpecBounds & {
  * `{ type: 'cron', expression: '0 9 * * 1-5' }` (a crontab string). See {@link CronTrigger}.
  */
 export type CronTriggerSpec = SpecBounds & {
+  /** The trigger type. */
   type: 'cron';
   /** A crontab string instead of the fields. */
   expression?: string;
+  /** 4-digit year, 1970-9999. */
   year?: string | number;
+  /** 1-12 or `jan`-`dec`. */
   month?: string | number;
+  /** 1-31, `last`, `last fri`, `1st`..`5th fri`. */
   day?: string | number;
+  /** ISO week, 1-53. */
   week?: string | number;
+  /** 0-7 (0 and 7 are Sunday) or `mon`-`sun`. */
   dayOfWeek?: string | number;
+  /** 0-23. */
   hour?: string | number;
+  /** 0-59. */
   minute?: string | number;
+  /** 0-59. */
   second?: string | number;
 };
 
 /** `{ type: 'calendarinterval', months: 1, hour: 9 }`: calendar units. See {@link CalendarIntervalTrigger}. */
 export type CalendarIntervalTriggerSpec = SpecBounds & {
+  /** The trigger type. */
   type: 'calendarinterval';
+  /** Calendar years. */
   years?: number;
+  /** Calendar months. */
   months?: number;
+  /** Weeks of 7 calendar days. */
   weeks?: number;
+  /** Calendar days. */
   days?: number;
+  /** Local hour of the fire time, 0-23. */
   hour?: number;
+  /** Local minute, 0-59. */
   minute?: number;
+  /** Local second, 0-59. */
   second?: number;
 };
 
 /** `{ type: 'and', triggers: [...] }`: fires when every child agrees. See {@link AndTrigger}. */
 export type AndTriggerSpec = {
+  /** The trigger type. */
   type: 'and';
   /** The children's specs. */
   triggers: TriggerSpec[];
@@ -92,6 +118,7 @@ export type AndTriggerSpec = {
 
 /** `{ type: 'or', triggers: [...] }`: fires whenever any child fires. See {@link OrTrigger}. */
 export type OrTriggerSpec = {
+  /** The trigger type. */
   type: 'or';
   /** The children's specs. */
   triggers: TriggerSpec[];
@@ -114,11 +141,17 @@ export type OrTriggerSpec = {
  * ```
  */
 export interface TriggerSpecMap {
+  /** {@link DateTrigger}'s spec. */
   date: DateTriggerSpec;
+  /** {@link IntervalTrigger}'s spec. */
   interval: IntervalTriggerSpec;
+  /** {@link CronTrigger}'s spec. */
   cron: CronTriggerSpec;
+  /** {@link CalendarIntervalTrigger}'s spec. */
   calendarinterval: CalendarIntervalTriggerSpec;
+  /** {@link AndTrigger}'s spec. */
   and: AndTriggerSpec;
+  /** {@link OrTrigger}'s spec. */
   or: OrTriggerSpec;
 }
 
