@@ -117,7 +117,9 @@ async function seed(store: StoreConfig, options: SeedOptions): Promise<string[]>
         coalesce: 'all',
         misfireGraceTime: 60,
         maxInstances: options.maxInstances,
-        ...(options.firstRunMs === undefined ? {} : { nextRunTime: new Date(options.firstRunMs) }),
+        // The first slot is set, not computed from the time of the add: on a busy machine the
+        // last adds may come after `startMs`, and their first slot must still be `startMs`.
+        nextRunTime: new Date(options.firstRunMs ?? options.startMs),
       });
     }
   } finally {
