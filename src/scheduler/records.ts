@@ -94,7 +94,7 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
     name: o.name === undefined ? resolved.name : checkString(o.name, 'options.name'),
     task: resolved.name,
     inlineTask: resolved.inline !== null,
-    args: checkArgs(o.args, 'options.args') ?? [],
+    args: checkArgs(o.args, 'options.args') ?? NO_ARGS,
     trigger: spec,
     executor,
     misfireGraceTime: policies.misfireGraceTime,
@@ -103,7 +103,7 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
     jitter: policies.jitter,
     timeout: policies.timeout,
     nextRunTime: paused ? null : (explicitTime ?? computed),
-    metadata: checkMetadata(o.metadata, 'options.metadata') ?? {},
+    metadata: checkMetadata(o.metadata, 'options.metadata') ?? NO_METADATA,
     version: 1,
   };
   const replaceExisting =
@@ -132,9 +132,9 @@ export function applyChanges(
     next.inlineTask = resolved.inline !== null;
     inline = resolved.inline;
   }
-  if (c.args !== undefined) next.args = checkArgs(c.args, 'changes.args') ?? [];
+  if (c.args !== undefined) next.args = checkArgs(c.args, 'changes.args') ?? NO_ARGS;
   Object.assign(next, checkPolicies(c as Record<string, unknown>, 'changes'));
-  if (c.metadata !== undefined) next.metadata = checkMetadata(c.metadata, 'changes.metadata') ?? {};
+  if (c.metadata !== undefined) next.metadata = checkMetadata(c.metadata, 'changes.metadata') ?? NO_METADATA;
   const explicit =
     c.nextRunTime === undefined ? null : toIso(toEpochMs(c.nextRunTime, 'changes.nextRunTime', ctx.timezone));
   if (c.trigger !== undefined) {
@@ -148,6 +148,14 @@ export function applyChanges(
   if (explicit !== null && record.nextRunTime !== null) next.nextRunTime = explicit;
   return { record: next, inline };
 }
+
+/**
+ * The `args` and `metadata` of a job that gives none: one frozen value shared by every such
+ * record (records are replaced on every write, never changed), so 100,000 jobs do not keep
+ * 200,000 empty objects alive.
+ */
+const NO_ARGS = Object.freeze([]) as unknown as JsonValue[];
+const NO_METADATA = Object.freeze({}) as { [key: string]: JsonValue };
 
 function checkArgs(value: unknown, field: string): JsonValue[] | undefined {
   if (value === undefined) return undefined;
