@@ -13,6 +13,7 @@ export default defineConfig({
     'stores/sqlite': 'src/stores/sqlite.ts',
     'stores/postgres': 'src/stores/postgres.ts',
     'stores/mysql': 'src/stores/mysql.ts',
+    'stores/redis': 'src/stores/redis.ts',
     'executors/worker': 'src/executors/worker/index.ts',
   },
   // valibot validates request bodies in timetable/express: bundled, so users need not install it

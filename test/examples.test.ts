@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MYSQL_URL, PG_URL, describeWithServer, probe } from './helpers/databases.js';
+import { REDIS_URL, probeRedis } from './helpers/redis.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LIMIT_MS = 30_000;
@@ -290,6 +291,7 @@ const SERVER_EXAMPLES = [
     name: 'PostgreSQL',
     file: 'stores/postgres.ts',
     variable: 'TIMETABLE_PG_URL',
+    fallback: 'DATABASE_URL',
     url: PG_URL,
     server: await probe('postgres'),
     expected: [
@@ -304,6 +306,7 @@ const SERVER_EXAMPLES = [
     name: 'MySQL',
     file: 'stores/mysql.ts',
     variable: 'TIMETABLE_MYSQL_URL',
+    fallback: 'DATABASE_URL',
     url: MYSQL_URL,
     server: await probe('mysql'),
     expected: [
@@ -314,14 +317,29 @@ const SERVER_EXAMPLES = [
       /tables example_[0-9a-f]{8}_runs, example_[0-9a-f]{8}_jobs, example_[0-9a-f]{8}_meta dropped/,
     ] as Expected[],
   },
+  {
+    name: 'Redis',
+    file: 'stores/redis.ts',
+    variable: 'TIMETABLE_REDIS_URL',
+    fallback: 'REDIS_URL',
+    url: REDIS_URL,
+    server: await probeRedis(),
+    expected: [
+      /node-a and node-b started on \S+, keys \{example_[0-9a-f]{8}\}\*/,
+      [/^slot \d\d:\d\d:\d\d\.\d{3} ran on node-[ab]: report sent$/gm, 4],
+      'slots: 4, each slot ran once: yes; both nodes shut down',
+      /node-c found after the restart: report interval\[every 1s, timezone=\S+\], next run \d{4}-/,
+      /keys \{example_[0-9a-f]{8}\}\* deleted/,
+    ] as Expected[],
+  },
 ];
 
-for (const { name, file, variable, url, server, expected } of SERVER_EXAMPLES) {
+for (const { name, file, variable, fallback, url, server, expected } of SERVER_EXAMPLES) {
   describe.concurrent(`examples/${file}`, () => {
     it('without a URL, says which variable to set and exits with 0', async () => {
-      const result = await runExample(file, [], { [variable]: undefined, DATABASE_URL: undefined });
-      expectOutput(result, [`set ${variable} (or DATABASE_URL)`]);
-      expect(result.output).not.toMatch(/ran on|dropped/);
+      const result = await runExample(file, [], { [variable]: undefined, [fallback]: undefined });
+      expectOutput(result, [`set ${variable} (or ${fallback})`]);
+      expect(result.output).not.toMatch(/ran on|dropped|deleted/);
     });
     describeWithServer(name, server, () => {
       it(`on ${name} (${variable}): shares, keeps and cleans up`, async () => {

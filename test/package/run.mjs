@@ -13,7 +13,7 @@
  *      (Scheduler + VirtualClock + an interval job, errors are SchedulerErrors with a `code`,
  *      `timetable/package.json` resolves; `timetable/express` mounted in a real Express app,
  *      from both builds and with core from both builds, answering the error codes core throws;
- *      `timetable/stores/sqlite`, `/postgres` and `/mysql` with the drivers linked from the repo:
+ *      `timetable/stores/sqlite`, `/postgres`, `/mysql` and `/redis` with the drivers linked from the repo:
  *      the SQLite store keeps a job, the server stores fail to start on a closed port, and every
  *      error is an instance of the SchedulerError classes of the core build loaded beside them);
  *      a TypeScript file is type-checked with the repo's tsc
@@ -222,7 +222,7 @@ async function checkExpress(express, core, web, label) {
 
 
 /**
- * Shared by the ESM and CJS consumers: the three SQL stores of `timetable/stores/*`, from one
+ * Shared by the ESM and CJS consumers: the SQL and Redis stores of `timetable/stores/*`, from one
  * build, with core from `core`. The SQLite store runs for real (in memory); the server stores are
  * built and started against a port where nothing listens. Errors they throw must be instances of
  * the SchedulerError classes of the core build the consumer loaded (the stores import core by
@@ -231,8 +231,8 @@ async function checkExpress(express, core, web, label) {
 const storesBody = String.raw`
 async function checkStores(core, stores, label) {
   const assert = require_assert();
-  const { SqliteJobStore, PostgresJobStore, MysqlJobStore } = stores;
-  for (const [name, value] of Object.entries({ SqliteJobStore, PostgresJobStore, MysqlJobStore })) {
+  const { SqliteJobStore, PostgresJobStore, MysqlJobStore, RedisJobStore } = stores;
+  for (const [name, value] of Object.entries({ SqliteJobStore, PostgresJobStore, MysqlJobStore, RedisJobStore })) {
     assert.equal(typeof value, 'function', label + ': ' + name + ' is exported');
   }
   const context = { alias: 'default', identity: 'pkg', clock: new core.SystemClock(), wakeup() {}, log() {} };
@@ -253,17 +253,21 @@ async function checkStores(core, stores, label) {
   for (const store of [
     new PostgresJobStore({ connectionString: 'postgres://u:pkg-S3CRET@127.0.0.1:1/pkgdb' }),
     new MysqlJobStore({ uri: 'mysql://u:pkg-S3CRET@127.0.0.1:1/pkgdb' }),
+    new RedisJobStore({ url: 'redis://u:pkg-S3CRET@127.0.0.1:1/7' }),
   ]) {
     const down = await store.start(context).then(() => null, (e) => e);
     assert.ok(down instanceof core.StoreError, label + ': an unreachable server is a StoreError of this core, got ' + down);
     assert.equal(down.code, 'ERR_STORE');
-    assert.match(down.message, /127\.0\.0\.1:1.*pkgdb/);
+    assert.match(down.message, /127\.0\.0\.1:1.*(pkgdb|db 7)/);
     assert.ok(!down.message.includes('pkg-S3CRET'), label + ': no password in ' + down.message);
     await store.shutdown();
   }
   const invalid = (() => { try { new MysqlJobStore({ uri: 'mysql://x' }, { tablePrefix: 'no way' }); } catch (e) { return e; } })();
   assert.ok(invalid instanceof core.InvalidArgumentError, label + ': a bad option is an InvalidArgumentError of this core');
   assert.equal(invalid.field, 'options.tablePrefix');
+  const badPrefix = (() => { try { new RedisJobStore({ url: 'redis://x' }, { prefix: '{no}' }); } catch (e) { return e; } })();
+  assert.ok(badPrefix instanceof core.InvalidArgumentError, label + ': a bad Redis option is an InvalidArgumentError of this core');
+  assert.equal(badPrefix.field, 'options.prefix');
 }
 `;
 
@@ -339,8 +343,9 @@ const storeModules = {
   ...(await import('timetable/stores/sqlite')),
   ...(await import('timetable/stores/postgres')),
   ...(await import('timetable/stores/mysql')),
+  ...(await import('timetable/stores/redis')),
 };
-for (const name of ['sqlite', 'postgres', 'mysql']) {
+for (const name of ['sqlite', 'postgres', 'mysql', 'redis']) {
   const file = fileOf(import.meta.resolve('timetable/stores/' + name)).replace(/\\\\/g, '/');
   assert.ok(file.endsWith('/dist/stores/' + name + '.js'), 'import resolves to the ESM build of the store: ' + file);
 }
@@ -374,8 +379,8 @@ ${expressBody}
 const web = require('timetable/express');
 assert.match(require.resolve('timetable/express'), /dist[\\/]express[\\/]index\.cjs$/);
 ${storesBody}
-const storeModules = { ...require('timetable/stores/sqlite'), ...require('timetable/stores/postgres'), ...require('timetable/stores/mysql') };
-for (const name of ['sqlite', 'postgres', 'mysql']) {
+const storeModules = { ...require('timetable/stores/sqlite'), ...require('timetable/stores/postgres'), ...require('timetable/stores/mysql'), ...require('timetable/stores/redis') };
+for (const name of ['sqlite', 'postgres', 'mysql', 'redis']) {
   const file = require.resolve('timetable/stores/' + name).replace(/\\\\/g, '/');
   assert.ok(file.endsWith('/dist/stores/' + name + '.cjs'), 'require resolves to the CJS build of the store: ' + file);
 }
@@ -427,6 +432,7 @@ import {
 import { SqliteJobStore, type SqliteJobStoreOptions } from 'timetable/stores/sqlite';
 import { PostgresJobStore, type PostgresConnection } from 'timetable/stores/postgres';
 import { MysqlJobStore, type MysqlJobStoreOptions } from 'timetable/stores/mysql';
+import { RedisJobStore, type RedisConnection, type RedisJobStoreOptions } from 'timetable/stores/redis';
 import type { JobStore, SharedJobStore } from 'timetable';
 import { WorkerExecutor, type WorkerExecutorOptions, type WorkerJobContext } from 'timetable/executors/worker';
 
@@ -449,7 +455,16 @@ const mysqlStore: SharedJobStore = new MysqlJobStore({ uri: 'mysql://localhost/a
 new PostgresJobStore(pgConnection, { pollInterval: 1 });
 // @ts-expect-error: one of { path } or { database }
 new SqliteJobStore({});
-export const persistentStores = new Scheduler({ stores: { a: sqliteStore, b: pgStore, c: mysqlStore } });
+const redisOptions: RedisJobStoreOptions = { prefix: 'app_', pollInterval: 2 };
+const redisStore: SharedJobStore = new RedisJobStore({ url: 'redis://localhost:6379/0' }, redisOptions);
+export function appClientStore(connection: RedisConnection): JobStore {
+  return new RedisJobStore(connection, { prefix: 'app_' });
+}
+// @ts-expect-error: the option is prefix, not tablePrefix
+new RedisJobStore({ url: 'redis://localhost' }, { tablePrefix: 'x' });
+// @ts-expect-error: a client is an ioredis client
+new RedisJobStore({ client: {} });
+export const persistentStores = new Scheduler({ stores: { a: sqliteStore, b: pgStore, c: mysqlStore, d: redisStore } });
 const options: SchedulerOptions = { clock, timezone: 'Europe/Berlin' };
 const s: Scheduler = new Scheduler(options);
 const unsubscribe: () => void = s.on('job:executed', (e) => e.durationMs.toFixed());
