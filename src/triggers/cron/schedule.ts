@@ -6,7 +6,8 @@
  * @internal
  * @module
  */
-import { civilFromWall, daysInMonth, isoWeek, wallFromCivil, weekday } from './calendar.js';
+import { civilFromWall, wallFromCivil } from './calendar.js';
+import { DayMasks, firstDayFrom } from './days.js';
 
 /** First and last year a cron schedule can fire in. */
 export const MIN_YEAR = 1970;
@@ -40,39 +41,26 @@ export interface CronFields {
 /** For each value `v` in `[0, size)`, the smallest allowed value `>= v`, or -1. */
 function nextTable(allowed: readonly number[], size: number): Int8Array | Int16Array {
   const table = size > 127 ? new Int16Array(size + 1) : new Int8Array(size + 1);
-  const set = new Set(allowed);
+  table.fill(-1);
+  // Mark the allowed values, then carry each one down to the values below it (no Set: this
+  // runs four times per trigger built).
+  for (const v of allowed) if (v >= 0 && v <= size) table[v] = v;
   let next = -1;
   for (let v = size; v >= 0; v--) {
-    if (set.has(v)) next = v;
+    if (table[v] !== -1) next = table[v] as number;
     table[v] = next;
   }
   return table;
 }
 
-function termMatches(term: DayTerm, day: number, wd: number, dim: number): boolean {
-  switch (term.kind) {
-    case 'days':
-      return term.days.includes(day);
-    case 'last-day':
-      return day === dim - term.before;
-    case 'weekdays':
-      return term.weekdays.includes(wd);
-    case 'nth-weekday':
-      return wd === term.weekday && Math.ceil(day / 7) === term.nth;
-    case 'last-weekday':
-      return wd === term.weekday && day + 7 > dim;
-  }
-}
-
-/** A compiled schedule with its search. Keeps a one-month cache of allowed days. */
+/** A compiled schedule with its search. */
 export class CronSchedule {
   readonly #fields: CronFields;
   readonly #months: Int8Array | Int16Array;
   readonly #hours: Int8Array | Int16Array;
   readonly #minutes: Int8Array | Int16Array;
   readonly #seconds: Int8Array | Int16Array;
-  #cachedMonthKey = -1;
-  #cachedDays = 0;
+  readonly #days: DayMasks;
 
   constructor(fields: CronFields) {
     this.#fields = fields;
@@ -80,6 +68,7 @@ export class CronSchedule {
     this.#hours = nextTable(fields.hours, 24);
     this.#minutes = nextTable(fields.minutes, 60);
     this.#seconds = nextTable(fields.seconds, 60);
+    this.#days = new DayMasks(fields);
   }
 
   /** The compiled fields. */
@@ -93,83 +82,117 @@ export class CronSchedule {
    */
   firstMatch(wall: number, limitYear = MAX_YEAR): number | null {
     const c = civilFromWall(Math.ceil(wall / 1000) * 1000);
-    let { year, month, day, hour, minute, second } = c;
-    if (year < MIN_YEAR) [year, month, day, hour, minute, second] = [MIN_YEAR, 1, 1, 0, 0, 0];
-    // Each pass either returns or moves to the next candidate month/day/hour/minute; bounded by
-    // the number of months up to the limit year, which construction checks has a match.
+    // Plain locals, no destructuring into arrays: this runs once per fire time.
+    let year = c.year;
+    let month = c.month;
+    let day = c.day;
+    let hour = c.hour;
+    let minute = c.minute;
+    let second = c.second;
+    if (year < MIN_YEAR) {
+      year = MIN_YEAR;
+      month = day = 1;
+      hour = minute = second = 0;
+    }
+    // The allowed days of the month being searched, read again only when the month changes.
+    let maskKey = -1;
+    let mask = 0;
+    // Each pass either returns or moves to the next candidate year/month/day/hour/minute (a
+    // field that does not match resets the less significant ones); bounded by the number of
+    // months up to the limit year, which construction checks has a match.
     for (;;) {
       if (year > limitYear) return null;
       const y = this.#nextYear(year);
       if (y === -1 || y > limitYear) return null;
-      if (y !== year) [year, month, day, hour, minute, second] = [y, 1, 1, 0, 0, 0];
+      if (y !== year) {
+        year = y;
+        month = day = 1;
+        hour = minute = second = 0;
+      }
       const m = this.#months[month] as number;
       if (m === -1) {
-        [year, month, day, hour, minute, second] = [year + 1, 1, 1, 0, 0, 0];
+        year++;
+        month = day = 1;
+        hour = minute = second = 0;
         continue;
       }
-      if (m !== month) [month, day, hour, minute, second] = [m, 1, 0, 0, 0];
-      const d = this.#nextDay(year, month, day);
+      if (m !== month) {
+        month = m;
+        day = 1;
+        hour = minute = second = 0;
+      }
+      if (maskKey !== year * 13 + month) {
+        maskKey = year * 13 + month;
+        mask = this.#days.of(year, month);
+      }
+      const d = firstDayFrom(mask, day);
       if (d === -1) {
-        [month, day, hour, minute, second] = [month + 1, 1, 0, 0, 0];
-        if (month > 12) [year, month] = [year + 1, 1];
+        month++;
+        day = 1;
+        hour = minute = second = 0;
+        if (month > 12) {
+          year++;
+          month = 1;
+        }
         continue;
       }
-      if (d !== day) [day, hour, minute, second] = [d, 0, 0, 0];
+      if (d !== day) {
+        day = d;
+        hour = minute = second = 0;
+      }
       const h = this.#hours[hour] as number;
       if (h === -1) {
-        [day, hour, minute, second] = [day + 1, 0, 0, 0];
-        continue; // #nextDay handles a day past the month's end
-      }
-      if (h !== hour) [hour, minute, second] = [h, 0, 0];
-      const mi = this.#minutes[minute] as number;
-      if (mi === -1) {
-        [hour, minute, second] = [hour + 1, 0, 0];
-        if (hour > 23) [day, hour] = [day + 1, 0];
+        day++; // firstDayFrom handles a day past the month's end
+        hour = minute = second = 0;
         continue;
       }
-      if (mi !== minute) [minute, second] = [mi, 0];
+      if (h !== hour) {
+        hour = h;
+        minute = second = 0;
+      }
+      const mi = this.#minutes[minute] as number;
+      if (mi === -1) {
+        hour++;
+        minute = second = 0;
+        if (hour > 23) {
+          day++;
+          hour = 0;
+        }
+        continue;
+      }
+      if (mi !== minute) {
+        minute = mi;
+        second = 0;
+      }
       const s = this.#seconds[second] as number;
       if (s === -1) {
-        [minute, second] = [minute + 1, 0];
-        if (minute > 59) [hour, minute] = [hour + 1, 0];
-        if (hour > 23) [day, hour] = [day + 1, 0];
+        minute++;
+        second = 0;
+        if (minute > 59) {
+          hour++;
+          minute = 0;
+        }
+        if (hour > 23) {
+          day++;
+          hour = 0;
+        }
         continue;
       }
       return wallFromCivil(year, month, day, hour, minute, s);
     }
   }
 
+  /** The first allowed year `>= year`, or -1 (a binary search: a year list may be long). */
   #nextYear(year: number): number {
     const years = this.#fields.years;
     if (years === null) return year <= MAX_YEAR ? year : -1;
-    for (const y of years) if (y >= year) return y;
-    return -1;
-  }
-
-  /** The first allowed day `>= day` in the month, or -1. */
-  #nextDay(year: number, month: number, day: number): number {
-    const mask = this.#allowedDays(year, month);
-    for (let d = day; d <= 31; d++) if (mask & (1 << d)) return d;
-    return -1;
-  }
-
-  /** Bit `d` set when day `d` of the month matches every day rule. */
-  #allowedDays(year: number, month: number): number {
-    const key = year * 13 + month;
-    if (key === this.#cachedMonthKey) return this.#cachedDays;
-    const { dayTerms, weekdayTerms, weeks, dayCombine } = this.#fields;
-    const dim = daysInMonth(year, month);
-    const firstWeekday = weekday(year, month, 1);
-    let mask = 0;
-    for (let d = 1; d <= dim; d++) {
-      const wd = (firstWeekday + d - 1) % 7;
-      const dayOk = dayTerms === null || dayTerms.some((term) => termMatches(term, d, wd, dim));
-      const weekdayOk = weekdayTerms === null || weekdayTerms.some((term) => termMatches(term, d, wd, dim));
-      const sides = dayCombine === 'or' && dayTerms !== null && weekdayTerms !== null ? dayOk || weekdayOk : dayOk && weekdayOk;
-      if (sides && (weeks === null || weeks.includes(isoWeek(year, month, d)))) mask |= 1 << d;
+    let lo = 0;
+    let hi = years.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((years[mid] as number) < year) lo = mid + 1;
+      else hi = mid;
     }
-    this.#cachedMonthKey = key;
-    this.#cachedDays = mask;
-    return mask;
+    return lo < years.length ? (years[lo] as number) : -1;
   }
 }
