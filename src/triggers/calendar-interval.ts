@@ -11,8 +11,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkInteger, checkOptionalDuration, checkOptions, MAX_POLICY_SECONDS } from '../internal/validate.js';
 import { checkTimezone, hostTimezone, readSpec, toEpochMs, toIso, triggerFail, type DateInput } from './dates.js';
 import { DAY_MS, civilFromWall, daysFromCivil, daysInMonth } from './cron/calendar.js';
-import { TriggerCache } from './trigger-cache.js';
-import type { ZoneOffsets } from './zone/zone-offsets.js';
+import type { TriggerCache } from './trigger-cache.js';
+import { ZoneOffsets } from './zone/zone-offsets.js';
 import { nextFireTimes } from './preview.js';
 import { FIXED_SET } from './sequence.js';
 import { describe, withBounds } from './bounds.js';
@@ -101,7 +101,7 @@ export class CalendarIntervalTrigger implements Trigger {
    * @throws `InvalidTriggerError` naming the field: `calendarinterval` for an interval under a
    *   day (or too long), `calendarinterval.months`, `calendarinterval.hour`, `calendarinterval.endDate`, ...
    */
-  constructor(options: CalendarIntervalTriggerOptions, cache: TriggerCache = new TriggerCache()) {
+  constructor(options: CalendarIntervalTriggerOptions, cache?: TriggerCache) {
     const given = checkOptions(options, 'calendarinterval', KEYS, triggerFail);
     for (const name of UNITS) {
       if (given[name] === undefined) continue;
@@ -125,7 +125,8 @@ export class CalendarIntervalTrigger implements Trigger {
     // Keeps the slot arithmetic exact; longer steps could not fit two fire times in Date's range.
     if (!(this.#months * 31 + this.#days <= 1e8)) throw triggerFail('calendarinterval', options, 'an interval of at most 100,000,000 days');
     this.timezone = given.timezone === undefined ? undefined : checkTimezone(given.timezone, 'calendarinterval.timezone', triggerFail);
-    this.#zone = cache.zone(this.timezone ?? hostTimezone());
+    const zoneName = this.timezone ?? hostTimezone();
+    this.#zone = cache ? cache.zone(zoneName) : new ZoneOffsets(zoneName);
     this.#start = this.#readDate(given.startDate, 'calendarinterval.startDate');
     this.#end = this.#readDate(given.endDate, 'calendarinterval.endDate');
     if (this.#start !== null && this.#end !== null && this.#end < this.#start) {

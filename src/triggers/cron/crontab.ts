@@ -22,6 +22,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { InvalidTriggerError } from '../../errors.js';
 import { dstModeOf } from './fields.js';
+import { plainItemValues } from './crontab-items.js';
 import { checkLength } from './limits.js';
 import type { DstMode } from './next.js';
 import type { CronFields, DayTerm } from './schedule.js';
@@ -104,8 +105,11 @@ export function compileCrontab(expression: string): CompiledCrontab {
         : `${atoms.length} field(s); expected 5 (minute hour day-of-month month day-of-week) or 6 with seconds first`,
     );
   }
-  const [second, minute, hour, dayOfMonth, month, dayOfWeek] = FIELDS.map((field, i) => parseField(field, atoms[i] as string, fail)) as Six<ParsedField>;
   const [, , hourText, domText, , dowText] = atoms as Six<string>;
+  // A day field that is `*` or `?` adds no terms (see below): nothing to read in it.
+  const [second, minute, hour, dayOfMonth, month, dayOfWeek] = FIELDS.map((field, i) =>
+    (i === 3 && isAny(domText)) || (i === 5 && isAny(dowText)) ? NO_VALUES : parseField(field, atoms[i] as string, fail),
+  ) as Six<ParsedField>;
   const dayTerms = isAny(domText) ? null : withNumbers('days', dayOfMonth);
   const weekdayTerms = isAny(dowText) ? null : withNumbers('weekdays', dayOfWeek);
   // Vixie cron (entry.c) decides from the field's first character, before expanding it: a day
@@ -131,6 +135,9 @@ export function compileCrontab(expression: string): CompiledCrontab {
   };
 }
 
+/** What a day field of `*` or `?` reads as: nothing (its terms are `null`). */
+const NO_VALUES: ParsedField = { numbers: [], terms: [] };
+
 /** A day field that is exactly `*` or `?`: every day, so no terms at all. */
 function isAny(text: string): boolean {
   return text === '*' || text === '?';
@@ -149,6 +156,15 @@ function withNumbers(kind: 'days' | 'weekdays', parsed: ParsedField): DayTerm[] 
  * each item inside an otherwise unrestricted expression avoids both; the union is the field.
  */
 function parseField(field: Field, text: string, fail: Fail): ParsedField {
+  // The common case, one plain numeric item (`*`, `*\/5`, `9-17`): its values are already in
+  // order; only Sunday as 7 needs folding.
+  if (!text.includes(',')) {
+    const plain = plainItemValues(field, text);
+    if (plain !== null) {
+      const numbers = field === 'dayOfWeek' && plain.at(-1) === 7 ? [...new Set(plain.map((v) => v % 7))].sort((a, b) => a - b) : plain;
+      return { numbers, terms: [] };
+    }
+  }
   const label = LABELS[field];
   const numbers = new Set<number>();
   const terms = new Map<string, DayTerm>();
@@ -197,8 +213,17 @@ function unwrapWeekdays(item: string): string[] {
   return days;
 }
 
-/** Reads one list item with cron-parser, inside an expression whose other fields never restrict. */
+/**
+ * Reads one list item: a plain numeric one directly (see `crontab-items.ts`), any other with
+ * cron-parser, inside an expression whose other fields never restrict.
+ */
 function parseItem(field: Field, item: string, fail: Fail): ParsedItem {
+  const plain = plainItemValues(field, item);
+  return plain === null ? cronParserItem(field, item, fail) : { values: plain, nth: 0 };
+}
+
+/** Reads one list item with cron-parser. Exported for the test that compares both readings. */
+export function cronParserItem(field: Field, item: string, fail: Fail): ParsedItem {
   const atoms = [...TEMPLATE];
   atoms[FIELDS.indexOf(field)] = item;
   let parsed: ParsedItem;
