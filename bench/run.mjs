@@ -28,7 +28,12 @@ import { renderReport } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
-const LIBS = ['timetable', 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
+/**
+ * timetable's other public paths, beside `timetable` (crontab strings): JSON specs and trigger
+ * instances built per job. They run in W1 and W3 only (W2 is the trigger alone, W4 one job).
+ */
+const PATHS = ['timetable-spec', 'timetable-instance'];
+const LIBS = ['timetable', ...PATHS, 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
 const FLOORS = ['floor-timeouts', 'floor-sorted'];
 /** Libraries of the store workloads only (W7). */
 const STORE_PEERS = ['pg-boss'];
@@ -70,7 +75,7 @@ const PLAN = {
   },
 };
 /** The libraries whose cells get more than one run (all of them with --repeat). */
-const REPEATED = ['timetable'];
+const REPEATED = ['timetable', ...PATHS];
 
 function parseArgs(argv) {
   const options = { workloads: WORKLOADS, libs: [...LIBS, ...PEERS], stores: STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
@@ -124,7 +129,7 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
   }
   if (workloads.includes('w2')) {
     rounds(w2.repeats, (r) => {
-      for (const lib of libs.filter((name) => !FLOORS.includes(name))) {
+      for (const lib of libs.filter((name) => !FLOORS.includes(name) && !PATHS.includes(name))) {
         for (const expr of EXPRESSIONS) {
           if (r < runs(w2.repeats, lib)) list.push({ workload: 'w2', lib, key: expr, cap: expr, args: [lib, expr], limitMs: w2.limitMs, r });
         }
@@ -144,7 +149,7 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
   }
   if (workloads.includes('w4')) {
     rounds(w4.repeats, (r) => {
-      for (const lib of libs) {
+      for (const lib of libs.filter((name) => !PATHS.includes(name))) {
         if (r < runs(w4.repeats, lib)) list.push({ workload: 'w4', lib, key: '1', cap: 'interval', args: [lib], limitMs: w4.limitMs, r });
       }
     });
@@ -280,7 +285,7 @@ function versions() {
   const dirty = git('status', '--porcelain', '--', 'src') ? ' + uncommitted src changes' : '';
   const list = { timetable: `${read(join(ROOT, 'package.json'))} (dist/ built from ${commit ?? 'unknown commit'}${dirty})` };
   for (const lib of LIBS) {
-    if (lib === 'timetable' || FLOORS.includes(lib)) continue;
+    if (lib === 'timetable' || PATHS.includes(lib) || FLOORS.includes(lib)) continue;
     list[lib] = read(join(BENCH, 'node_modules', lib, 'package.json'));
   }
   list['toad-scheduler'] += ` (cron jobs through croner ${read(join(BENCH, 'node_modules/toad-scheduler/node_modules/croner/package.json'))})`;

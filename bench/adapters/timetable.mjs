@@ -1,8 +1,13 @@
 /**
  * timetable, from the repo's built output (../dist), as a user would run the published package.
- * Cron jobs are added as crontab strings to a scheduler in the schedule's zone; interval jobs as
- * IntervalTriggers anchored at the schedule's anchor. Jobs are added to a started scheduler, so
- * every add writes to the store.
+ * Jobs are added to a started scheduler in the schedule's zone, so every add writes to the store.
+ * The trigger is given the way `path` says (the `timetable-spec` and `timetable-instance`
+ * adapters measure the other two public paths):
+ * - `string`: cron jobs as crontab strings; interval jobs as IntervalTriggers (there is no string
+ *   form of an interval);
+ * - `spec`: JSON specs, a new object per job (`{ type: 'cron', expression }`, `{ type: 'interval', milliseconds, startDate }`);
+ * - `instance`: a trigger built per job by the user (`CronTrigger.fromCrontab(expr, { timezone })`,
+ *   `new IntervalTrigger(...)`), as the README shows.
  */
 import { CronTrigger, IntervalTrigger, Scheduler } from '../../dist/index.js';
 
@@ -13,27 +18,39 @@ export function next(expression, timezone) {
   return (previous, from) => trigger.getNextFireTime(previous, from);
 }
 
-export async function create() {
-  let scheduler = null;
-  return {
-    async add(n, schedule, onFire) {
-      if (scheduler === null) {
-        scheduler = new Scheduler({ timezone: schedule.timezone ?? 'UTC' });
-        await scheduler.start();
-      }
-      for (let i = 0; i < n; i++) {
-        const trigger =
-          schedule.kind === 'cron'
-            ? schedule.expr
-            : new IntervalTrigger({ milliseconds: schedule.ms, startDate: new Date(schedule.anchor) });
-        await scheduler.addJob((context) => onFire(i, context.scheduledRunTime.getTime()), trigger);
-      }
-    },
-    async shutdown() {
-      await scheduler?.shutdown();
-    },
+/** The trigger of one job, given the way `path` says. */
+function triggerOf(path, schedule) {
+  if (schedule.kind === 'cron') {
+    if (path === 'string') return schedule.expr;
+    if (path === 'spec') return { type: 'cron', expression: schedule.expr };
+    return CronTrigger.fromCrontab(schedule.expr, { timezone: schedule.timezone ?? 'UTC' });
+  }
+  if (path === 'spec') return { type: 'interval', milliseconds: schedule.ms, startDate: new Date(schedule.anchor).toISOString() };
+  return new IntervalTrigger({ milliseconds: schedule.ms, startDate: new Date(schedule.anchor) });
+}
+
+/** The `create()` of an adapter that gives triggers the way `path` says. */
+export function onPath(path) {
+  return async function create() {
+    let scheduler = null;
+    return {
+      async add(n, schedule, onFire) {
+        if (scheduler === null) {
+          scheduler = new Scheduler({ timezone: schedule.timezone ?? 'UTC' });
+          await scheduler.start();
+        }
+        for (let i = 0; i < n; i++) {
+          await scheduler.addJob((context) => onFire(i, context.scheduledRunTime.getTime()), triggerOf(path, schedule));
+        }
+      },
+      async shutdown() {
+        await scheduler?.shutdown();
+      },
+    };
   };
 }
+
+export const create = onPath('string');
 
 /** Jobs added at once to a store-backed scheduler (each add is a round trip to a database). */
 const ADD_CONCURRENCY = 50;
