@@ -487,6 +487,115 @@ function w8Section(results, meta) {
   ].join('\n');
 }
 
+/** W9's rows, in order: [library, store, nodes]. */
+const W9_ROWS = [
+  ['timetable', 'memory', 1],
+  ['timetable', 'redis', 1],
+  ['bullmq', 'redis', 1],
+  ['timetable', 'redis', 3],
+  ['bullmq', 'redis', 3],
+];
+const w9Key = (store, size, nodes) => `${store} ${size} ${nodes}`;
+/** What ran a W9 row. */
+function w9Label(lib, store, nodes, c) {
+  if (lib === 'bullmq') return `BullMQ ${c.ok[0]?.version ?? ''}, ${nodes === 1 ? '1 worker process' : `${nodes} worker processes`}`.replace(' ,', ',');
+  return `timetable, ${store === 'memory' ? 'memory store (baseline)' : '`RedisJobStore`'}, ${nodes === 1 ? '1 node' : `${nodes} node processes`}`;
+}
+
+function w9Section(results) {
+  const sizes = [...new Set(results.filter((r) => r.workload === 'w9').map((r) => r.key.split(' ')[1]))];
+  const out = [];
+  const notes = [];
+  for (const size of sizes) {
+    const rows = [];
+    for (const [lib, store, nodes] of W9_ROWS) {
+      const c = cell(results, 'w9', lib, w9Key(store, size, nodes));
+      if (c.runs.length === 0) continue;
+      const what = w9Label(lib, store, nodes, c);
+      if (c.status) {
+        rows.push([what, c.status, '', '', '', '', '', '', '', '', '', String(c.runs.length)]);
+        continue;
+      }
+      const r = c.ok[0];
+      const expected = r.expected;
+      const busy = c.ok.some((run) => run.otherClients > 0);
+      const doubt = busy ? ' (?)' : '';
+      if (busy && !notes.some((text) => text.startsWith('(?)'))) {
+        notes.push(`(?) ${int(c.m('otherClients'))} connection(s) open before the run sent commands to the Redis server during its window: its command counts and CPU are not only this run's.`);
+      }
+      const stale = c.m('delivered') < expected && c.m('staleFires') > 0 ? `; ${int(c.m('staleFires'))} fires in the window were for earlier seconds` : '';
+      const spread = nodes > 1 ? ` (${r.deliveredByNode.map((x) => int(x)).join(' / ')} by node)` : '';
+      const commands = r.commandsPerFire === null ? '–' : `${num(c.m('commandsPerFire'))} (${num(c.m('scriptsPerFire'))})${doubt}`;
+      const top = r.topCommands ? r.topCommands.map(({ command, perFire }) => `${command} ${num(perFire)}`).join(', ') : '–';
+      rows.push([
+        what + c.note,
+        `${int(c.m('delivered'))} / ${int(expected)} (${pct(c.m('delivered'), expected)})${spread}${stale}`,
+        int(c.m('duplicates')),
+        int(c.m('early')),
+        num(c.m('latenessP50')),
+        num(c.m('latenessP99')),
+        num(c.m('latenessMax')),
+        num(c.m('cpuUsPerFire')),
+        r.redisCpuUsPerFire === null ? '–' : `${num(c.m('redisCpuUsPerFire'))}${doubt}`,
+        commands,
+        top,
+        String(c.runs.length),
+      ]);
+      if (r.errors > 0) notes.push(`${what}, ${int(Number(size))} jobs: ${int(r.errors)} errors reported by the nodes (${r.errorExamples.map((e) => `"${e.slice(0, 160)}"`).join('; ')}).`);
+      if (r.unaligned > 0) notes.push(`${what}, ${int(Number(size))} jobs: ${int(r.unaligned)} fires were for slots off the whole second (a scheduler upserted after its start date).`);
+      if (r.dropped) notes.push(`${what}, ${int(Number(size))} jobs: ${int(r.dropped)} fires were not recorded (the nodes' fire logs were full), so fires may be missing from its count.`);
+      if (r.keysLeft) notes.push(`${what}, ${int(Number(size))} jobs: ${int(r.keysLeft)} keys were left in Redis after the run.`);
+    }
+    out.push(`### ${int(Number(size))} jobs\n`);
+    out.push(table(
+      ['library, store, processes', 'fires delivered / expected', 'duplicate', 'early', 'lateness p50 (ms)', 'p99 (ms)', 'max (ms)', 'node CPU µs per fire (all nodes)', 'redis-server CPU µs per fire', 'Redis commands per fire (of which script calls)', 'top commands per fire', 'runs'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'], rows,
+    ));
+    out.push('');
+  }
+  if (notes.length) out.push(`${notes.join('  \n')}\n`);
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * W9 targets for one size and node count: the Redis store delivers every fire once, and beats
+ * BullMQ on p99 lateness and on Redis commands per fire at equal delivery (BullMQ delivering at
+ * most as many fires as timetable).
+ */
+function w9Targets(results, add) {
+  const sizes = [...new Set(results.filter((r) => r.workload === 'w9').map((r) => r.key.split(' ')[1]))];
+  for (const size of sizes) {
+    for (const nodes of [1, 3]) {
+      const key = w9Key('redis', size, nodes);
+      const c = cell(results, 'w9', 'timetable', key);
+      if (c.status) continue;
+      const name = `W9 Redis ${int(Number(size))}, ${nodes === 1 ? '1 node' : `${nodes} nodes`}`;
+      const expected = c.ok[0].expected;
+      add(`${name}: 100% of fires, 0 duplicate, 0 early`, `${pct(c.m('delivered'), expected)}, ${int(c.m('duplicates'))} duplicate, ${int(c.m('early'))} early`,
+        c.ok.every((r) => r.delivered === r.expected && r.duplicates === 0 && r.early === 0));
+      const boss = cell(results, 'w9', 'bullmq', key);
+      if (boss.runs.length === 0) continue;
+      if (boss.status) {
+        add(`${name}: p99 lateness and Redis commands per fire below BullMQ's`, `${num(c.m('latenessP99'))} ms, ${num(c.m('commandsPerFire'))} commands`, null, `BullMQ: ${boss.status}`);
+        continue;
+      }
+      const bossDelivered = boss.m('delivered');
+      // Equal delivery: BullMQ delivered at most what timetable did (a peer that drops fires is not faster).
+      const equal = bossDelivered <= c.m('delivered');
+      const unequal = equal ? '' : `; **not at equal delivery**: timetable ${pct(c.m('delivered'), expected)}, BullMQ ${pct(bossDelivered, expected)}`;
+      const peer = (value, unit) => `${num(value)}${unit} (BullMQ, ${pct(bossDelivered, expected)} delivered)`;
+      const p99 = c.m('latenessP99');
+      const bossP99 = boss.m('latenessP99');
+      add(`${name}: p99 lateness below BullMQ's`, `${num(p99)} ms: ${ratio(p99, bossP99)} BullMQ's${p99 < bossP99 ? ` (${ratio(bossP99, p99)} lower)` : ''}${unequal}`,
+        equal && p99 < bossP99, peer(bossP99, ' ms'));
+      const commands = c.m('commandsPerFire');
+      const bossCommands = boss.m('commandsPerFire');
+      add(`${name}: Redis commands per fire below BullMQ's`, `${num(commands)}: ${ratio(commands, bossCommands)} BullMQ's${commands < bossCommands ? ` (${ratio(bossCommands, commands)} fewer)` : ''}${unequal}`,
+        equal && commands < bossCommands, peer(bossCommands, ''));
+    }
+  }
+}
+
 /**
  * The lowest median of `field` among `libs` in one cell (with its library), counting only runs
  * that delivered every fire when `complete` is set: a peer that drops fires is not "faster".
@@ -592,6 +701,7 @@ function targets(results, EXPRESSIONS) {
     const r = w7.ok[0];
     add('W7 minute cron: every fire within 1 s of its minute', `${int(r.within1s)} of ${int(r.expected)}, max ${seconds(r.latenessMax)}`, r.within1s === r.expected);
   }
+  w9Targets(results, add);
   if (!rows.length) return '(no timetable results)';
   const missed = rows.filter((row) => row[4] !== 'met').map((row) => row[0]);
   const notes = [...GAP_NOTES, ...STORE_GAP_NOTES].filter(([pattern]) => missed.some((target) => pattern.test(target))).map(([, note]) => note);
@@ -609,7 +719,9 @@ executor submission with its promise, the task call and the garbage they leave) 
 run on this machine, against the floor's under 1 µs that does none of it. Reaching 20 ms needs
 about 2 µs on the critical path: the runs of a slot would have to be prepared before it is due
 (acquire and plan a short window ahead, then only call the tasks at the due instant), which changes
-when a pause or a removal can still stop a run and is not done yet.`],
+when a pause or a removal can still stop a run and is not done yet. (This machine ran W3 slower in this run
+than in the previous report; a build of commit 996418c (before this run's changes), run in the same hour, measured the same: 143-228 ms
+p99 and 15-19 µs per fire.)`],
   [/^W3 .*CPU/, `**W3 CPU per fire.** Each run pays for the store's lease and release, the plan, an executor
 submission, a job event payload only when someone listens, and their garbage (about a fifth of
 the time is the garbage collector).`],
@@ -619,6 +731,13 @@ of 100 fires is its second-worst fire, so a single pause of the shared machine d
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
 garbage collector working through the 100,000 records that stay alive.`],
+  [/^W1 .*path/, `**W1 paths.** A trigger instance is built by the user for every job: its crontab is parsed and
+checked (plain numeric items without cron-parser; the zone's formatter is made only on a first lookup), then the
+scheduler replaces it by its shared equal, so every job still shares one trigger and one zone table. The string and
+spec paths build each distinct trigger once; the instance path pays the parse and validation of each instance
+(about 10-20 µs on this machine, where it was about 1,300 µs before), which a process-wide cache would remove but
+the library keeps no module-level state. Making an instance's search tables lazy (they are never used once the
+scheduler has replaced it) is the next step.`],
 ];
 
 /** Why a store target is not met, shown under the table when it is not (the suite's measurements). */
@@ -846,7 +965,37 @@ its tasks the named exports of \`bench/workloads/w8-tasks.mjs\`, on this machine
 (\`bench/workloads/w8.mjs\`), ${meta.plan.w8?.repeats ?? 3} times for timetable (the in-process contrast of part 1 and bree once), about
 2.5 minutes in all.
 
-${w8Section(results, meta)}` : ''}## timetable's targets
+${w8Section(results, meta)}` : ''}${has('w9') ? `## W9 Redis: timetable's \`RedisJobStore\` beside BullMQ on the same Redis, every job every second for 20 s
+
+Each run on the Redis server at ${meta.servers?.redis ?? '?'} (${results.find((r) => r.workload === 'w9' && r.server)?.server ?? 'Redis'}, ${results.some((r) => r.workload === 'w9' && r.serverLocal === false) ? 'on another machine' : 'on this machine'}, ${results.find((r) => r.workload === 'w9' && r.persistence)?.persistence ?? 'persistence unknown'};
+\`BENCH_REDIS_URL\`; unreachable: n/a), on a fresh key prefix or queue name deleted afterwards (BullMQ:
+\`queue.obliterate({ force: true })\`), one run per cell, one after the other, with n jobs due every second:
+
+- **timetable**: node processes (\`bench/workloads/w9-node.mjs\`), one scheduler each (default options, promise
+  executor), on the memory store (one node: the baseline) or on a \`RedisJobStore({ url }, { prefix })\` shared by 1 or 3
+  of them; the first node adds n jobs \`* * * * * *\` (registered task \`fire\`, its argument the job's index),
+  50 at a time, as in W5.
+- **BullMQ** ${meta.versions?.bullmq ?? ''}: n job schedulers \`queue.upsertJobScheduler('j<i>', { every: 1000, startDate }, { name, data: { i },
+  opts: { removeOnComplete: true, removeOnFail: true } })\`, 50 at a time, and a \`Worker\` (concurrency ${results.find((r) => r.workload === 'w9' && r.concurrency)?.concurrency ?? '?'}) in each
+  of 1 or 3 node processes. \`startDate\` puts every scheduler on whole seconds, so all n jobs are due at the same
+  instants as timetable's (without it each scheduler keeps the phase of its upsert instant, spreading the load over
+  the second); completed jobs are not kept, as a user of a schedule this frequent would set. When a worker takes a
+  scheduler's job, BullMQ first adds the next one (due a second later, or at the next whole second if that is past:
+  missed slots are skipped), then runs it.
+
+The window is the 20 due seconds from the first at least 500 ms after the adds returned; each node stops 20 ms before
+the end of the last one. **Slots**: timetable passes the due time (\`context.scheduledRunTime\`); a BullMQ scheduler's job
+id is \`repeat:<scheduler id>:<due ms>\`, the due time its scheduler computed (also its delayed-set score), so the slot
+is read from the id, not inferred from the run's time. A fire is counted once per (job, slot) over all nodes; a second
+one is a *duplicate*, one before its slot *early*; lateness is the instant the job's code was called minus the slot.
+Over the window (from 300 ms before its first second to 300 ms before its end): **node CPU** is \`process.cpuUsage()\`
+summed over the node processes; **redis-server CPU** is its \`utime + stime\` from \`/proc\` (all its threads); **Redis
+commands** are the calls of \`INFO commandstats\` after minus before (the probe's own INFO left out), which count every
+command a Lua script runs as well as the script call itself (\`evalsha\`, in parentheses: round trips that run a
+script); each divided by the fires in the window. The server is shared: connections opened before the run that
+sent commands during the window are flagged (?).
+
+${w9Section(results)}` : ''}## timetable's targets
 
 ${targets(results, meta.expressions)}
 
@@ -855,10 +1004,12 @@ ${targets(results, meta.expressions)}
 \`npm run bench\` at the repo root runs this suite, which rewrites this file, then \`bench/cron-next.ts\`
 (timetable's cron search beside cron-parser, printed to the terminal; about 1 more minute). It builds \`dist/\` first when it is missing or older than
 \`src/\`, and installs the peers (\`bench/package.json\`, kept apart from the library's own dependencies)
-when \`bench/node_modules\` is missing. W1-W4 take about 10 minutes, W5 about 5, W6 about 4 and W7 about 9
-(3 judged minutes each for pg-boss and timetable, plus the wait for a whole minute). A subset, printed instead of written here:
+when \`bench/node_modules\` is missing. W1-W4 take about 10 minutes, W5 about 5, W6 about 4, W7 about 9
+(3 judged minutes each for pg-boss and timetable, plus the wait for a whole minute) and W9 about 4 (10 runs of about
+25 s). A subset, printed instead of written here:
 \`node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1\`; the in-process part only:
-\`--workload w1,w2,w3,w4\`; the stores only: \`--workload w5,w6,w7\`, a few of them: \`--store memory,postgres\`.
+\`--workload w1,w2,w3,w4\`; the stores only: \`--workload w5,w6,w7\`, a few of them: \`--store memory,postgres\`; the
+Redis store beside BullMQ: \`--workload w9\` (\`--lib timetable\` or \`--store redis\` for a part of it).
 Raw results: \`bench/.results/latest.json\`.
 `;
 }

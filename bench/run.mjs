@@ -5,7 +5,8 @@
  * against the PostgreSQL and MySQL servers of BENCH_POSTGRES_URL and BENCH_MYSQL_URL, see
  * workloads/_stores.mjs; a store whose server cannot be reached is n/a), and timetable's worker
  * executor beside bree (W8: main-thread precision under CPU work, per-run overhead, throughput of
- * CPU-bound runs; see workloads/w8.mjs). Every (workload,
+ * CPU-bound runs; see workloads/w8.mjs), and timetable's Redis store beside BullMQ on the Redis
+ * server of BENCH_REDIS_URL (W9: 1 and 3 node processes; see workloads/w9.mjs). Every (workload,
  * library, size, repeat) runs in a fresh child process (`node --expose-gc
  * --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the child prints one
  * `@@result {json}` line. The full run writes docs/performance.md.
@@ -16,8 +17,10 @@
  *   node bench/run.mjs --workload w5 --store memory,postgres             # stores: a subset
  *   node bench/run.mjs --workload w6 --merge             # rerun W6, keep the rest of the last run, write docs/performance.md
  *   node bench/run.mjs --workload w8                     # the worker executor only (~2.5 min), printed only
+ *   node bench/run.mjs --workload w9                     # the Redis store beside BullMQ (~4 min), printed only
+ *   node bench/run.mjs --workload w9 --merge             # the same, merged into the last full run's docs/performance.md
  *   node bench/run.mjs --render                          # rewrite docs/performance.md from the last results, running nothing
- *   options: --workload w1,...,w8  --lib a,b  --store a,b  --repeat N  --out FILE  --merge  --render  --dry-run (list the runs)
+ *   options: --workload w1,...,w9  --lib a,b  --store a,b  --repeat N  --out FILE  --merge  --render  --dry-run (list the runs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -39,9 +42,13 @@ const FLOORS = ['floor-timeouts', 'floor-sorted'];
 const STORE_PEERS = ['pg-boss'];
 /** Libraries of the worker executor workload only (W8). */
 const WORKER_PEERS = ['bree'];
-const PEERS = [...STORE_PEERS, ...WORKER_PEERS];
-const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'];
+/** Libraries of the Redis workload only (W9). */
+const REDIS_PEERS = ['bullmq'];
+const PEERS = [...STORE_PEERS, ...WORKER_PEERS, ...REDIS_PEERS];
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9'];
 const STORES = ['memory', 'sqlite', 'postgres', 'mysql'];
+/** What --store may name: the SQL workloads' stores, and Redis (W9 only). */
+const ALL_STORES = [...STORES, 'redis'];
 const EXPRESSIONS = ['*/5 * * * * *', '0 0 9-17 * * 1-5', '0 30 2 * * *', '0 0 0 29 2 *', '0 15 10 L * *'];
 /** How long a child may take after printing its result before it counts as not exiting by itself. */
 const EXIT_LIMIT_MS = 5_000;
@@ -73,12 +80,16 @@ const PLAN = {
     throughput: [1, 2],
     limitMs: { precision: 45_000, overhead: 90_000, throughput: 60_000 },
   },
+  // W9: n jobs every second for 20 s on Redis, one run per cell (~25 s each, ~4 min in all):
+  // timetable's memory store (1 node, the baseline), its RedisJobStore and BullMQ on 1 and on 3
+  // node processes. The limit covers starting the nodes, 10,000 adds and the cleanup.
+  w9: { sizes: [1_000, 10_000], nodes: [1, 3], repeats: 1, limitMs: { 1_000: 75_000, 10_000: 120_000 } },
 };
 /** The libraries whose cells get more than one run (all of them with --repeat). */
 const REPEATED = ['timetable', ...PATHS];
 
 function parseArgs(argv) {
-  const options = { workloads: WORKLOADS, libs: [...LIBS, ...PEERS], stores: STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
+  const options = { workloads: WORKLOADS, libs: [...LIBS, ...PEERS], stores: ALL_STORES, repeat: null, out: null, partial: false, dryRun: false, merge: false };
   for (let k = 0; k < argv.length; k += 2) {
     const [flag, value] = [argv[k], argv[k + 1]];
     if (flag === '--dry-run' || flag === '--merge' || flag === '--render') {
@@ -99,8 +110,8 @@ function parseArgs(argv) {
   }
   for (const lib of options.libs) if (!LIBS.includes(lib) && !PEERS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${[...LIBS, ...PEERS]}`);
   for (const w of options.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS}`);
-  for (const store of options.stores) if (!STORES.includes(store)) throw new Error(`unknown store ${store}; one of ${STORES}`);
-  if (options.merge && (options.libs.length < LIBS.length + PEERS.length || options.stores.length < STORES.length || options.repeat !== null)) {
+  for (const store of options.stores) if (!ALL_STORES.includes(store)) throw new Error(`unknown store ${store}; one of ${ALL_STORES}`);
+  if (options.merge && (options.libs.length < LIBS.length + PEERS.length || options.stores.length < ALL_STORES.length || options.repeat !== null)) {
     throw new Error('--merge reruns whole workloads: use it with --workload only');
   }
   // A merged run completes the last full run: it writes the report like one.
@@ -114,7 +125,7 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
   const libs = chosen.filter((lib) => LIBS.includes(lib));
   // Run r of a cell is made for r = 0, and for later r only for REPEATED libraries (or with --repeat).
   const runs = (planned, lib) => repeat ?? (REPEATED.includes(lib) ? planned : 1);
-  const { w1, w2, w3, w4, w5, w6, w7, w8 } = PLAN;
+  const { w1, w2, w3, w4, w5, w6, w7, w8, w9 } = PLAN;
   const rounds = (planned, body) => {
     for (let r = 0; r < (repeat ?? planned); r++) body(r);
   };
@@ -192,6 +203,22 @@ function tasks({ workloads, libs: chosen, stores, repeat }) {
       for (const workers of w8.throughput) cell('timetable', `throughput ${workers}`, ['throughput', workers], w8.limitMs.throughput);
     });
   }
+  if (workloads.includes('w9')) {
+    // Per size: the baseline, then timetable's Redis store and BullMQ side by side at each node count.
+    for (const n of w9.sizes) {
+      rounds(w9.repeats, (r) => {
+        const cell = (lib, store, nodes) => {
+          if (!chosen.includes(lib) || !stores.includes(store)) return;
+          list.push({ workload: 'w9', lib, key: `${store} ${n} ${nodes}`, cap: store, args: [lib, store, n, nodes], limitMs: w9.limitMs[n], r });
+        };
+        cell('timetable', 'memory', 1);
+        for (const nodes of w9.nodes) {
+          cell('timetable', 'redis', nodes);
+          cell('bullmq', 'redis', nodes);
+        }
+      });
+    }
+  }
   return list;
 }
 
@@ -267,7 +294,7 @@ function prepare() {
     const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (built.status !== 0) throw new Error('npm run build failed');
   }
-  if (['croner', 'pg-boss', 'bree'].some((name) => !existsSync(join(BENCH, 'node_modules', name)))) {
+  if (['croner', 'pg-boss', 'bree', 'bullmq'].some((name) => !existsSync(join(BENCH, 'node_modules', name)))) {
     console.log('installing the peers (npm ci in bench/) ...');
     const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
     if (installed.status !== 0) throw new Error('npm ci in bench/ failed');
@@ -291,8 +318,10 @@ function versions() {
   list['toad-scheduler'] += ` (cron jobs through croner ${read(join(BENCH, 'node_modules/toad-scheduler/node_modules/croner/package.json'))})`;
   list['pg-boss'] = read(join(BENCH, 'node_modules', 'pg-boss', 'package.json'));
   list.bree = read(join(BENCH, 'node_modules', 'bree', 'package.json'));
+  const benchIoredis = join(BENCH, 'node_modules', 'ioredis', 'package.json');
+  list.bullmq = `${read(join(BENCH, 'node_modules', 'bullmq', 'package.json'))} (on ioredis ${existsSync(benchIoredis) ? read(benchIoredis) : '?'})`;
   // The drivers timetable's stores load: the repo's own devDependencies.
-  for (const name of ['better-sqlite3', 'pg', 'mysql2']) {
+  for (const name of ['better-sqlite3', 'pg', 'mysql2', 'ioredis']) {
     const file = join(ROOT, 'node_modules', name, 'package.json');
     list[`${name} (driver)`] = existsSync(file) ? read(file) : 'not installed';
   }
@@ -308,6 +337,7 @@ function serverNames() {
   return {
     postgres: name(process.env.BENCH_POSTGRES_URL ?? 'postgres://127.0.0.1:5432/test'),
     mysql: name(process.env.BENCH_MYSQL_URL ?? 'mysql://127.0.0.1:3306/test'),
+    redis: name(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'),
   };
 }
 

@@ -45,7 +45,7 @@ function options(): KillOptions {
     fail((error as Error).message);
   }
   const store = values.store;
-  if (store !== 'postgres' && store !== 'mysql' && store !== 'sqlite') fail('--store is required: postgres, mysql or sqlite');
+  if (store !== 'postgres' && store !== 'mysql' && store !== 'sqlite' && store !== 'redis') fail('--store is required: postgres, mysql, sqlite or redis');
   const lease = numberOf(values, 'lease', 3, 1);
   return {
     store: store as StoreKind,

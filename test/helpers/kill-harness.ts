@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntervalTrigger, Scheduler } from '../../src/index.js';
 import { mysqlScratch, pgScratch, PG_URL, sqliteScratch } from './databases.js';
+import { REDIS_URL, redisScratch } from './redis.js';
 import { judge, SLOT_MS, type Figures, type Kill } from './kill-judge.js';
 import { openStore, TASK, type NodeConfig, type StoreConfig, type StoreKind } from './kill-node.js';
 
@@ -90,6 +91,10 @@ async function scratchStore(kind: StoreKind, dir: string): Promise<{ store: Stor
   if (kind === 'mysql') {
     const my = await mysqlScratch();
     return { store: { kind, url: my.url, schema: '' }, drop: () => my.drop() };
+  }
+  if (kind === 'redis') {
+    const redis = redisScratch();
+    return { store: { kind, url: REDIS_URL, schema: redis.prefix() }, drop: () => redis.drop() };
   }
   return { store: { kind, url: join(dir, 'jobs.db'), schema: '' }, drop: async () => undefined };
 }

@@ -27,17 +27,18 @@ import { pathToFileURL } from 'node:url';
 import { Scheduler, type JobContext, type JobStore } from '../../src/index.js';
 import { MysqlJobStore } from '../../src/stores/mysql.js';
 import { PostgresJobStore } from '../../src/stores/postgres.js';
+import { RedisJobStore } from '../../src/stores/redis.js';
 import { SqliteJobStore } from '../../src/stores/sqlite.js';
 
 /** The stores the kill tests run on. */
-export type StoreKind = 'postgres' | 'mysql' | 'sqlite';
+export type StoreKind = 'postgres' | 'mysql' | 'sqlite' | 'redis';
 
 /** Where a node finds its store. */
 export interface StoreConfig {
   kind: StoreKind;
-  /** PostgreSQL connection string, MySQL URI, or the SQLite file's path. */
+  /** PostgreSQL connection string, MySQL URI, Redis URL, or the SQLite file's path. */
   url: string;
-  /** PostgreSQL schema (ignored by the other stores). */
+  /** PostgreSQL schema, or Redis key prefix (ignored by the other stores). */
   schema: string;
 }
 
@@ -70,6 +71,8 @@ export function openStore(config: StoreConfig): JobStore {
       return new MysqlJobStore({ uri: config.url });
     case 'sqlite':
       return new SqliteJobStore({ path: config.url });
+    case 'redis':
+      return new RedisJobStore({ url: config.url }, { prefix: config.schema });
   }
 }
 

@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, type JobRecord } from 'timetable';
-import { instantMs, UNREADABLE_TRIGGER_TYPE } from '../sql/records.js';
+import { instantMs } from '../sql/records.js';
+import { recordShapeProblem, unreadableRecord } from '../unreadable.js';
 
 /** What a job's hash holds of a record (the lease fields aside), as script arguments. */
 export interface RecordFields {
@@ -83,7 +84,7 @@ export function fromStored(id: string, stored: StoredJob): ReadRecord {
   const msValue = stored.ms === null ? null : Number(stored.ms);
   const ms = msValue !== null && Number.isFinite(msValue) ? msValue : null;
   const fallbackNext = stored.next !== null && !Number.isNaN(Date.parse(stored.next)) ? stored.next : isoOfMs(stored.ms);
-  const bad = (reason: string): ReadRecord => ({ record: unreadable(id, fallbackNext, stored.version, reason), ms });
+  const bad = (reason: string): ReadRecord => ({ record: unreadableRecord(id, fallbackNext, versionOf(stored.version), 'stored hash', reason), ms });
   if (stored.kind !== 'hash') return bad(`its key holds a ${stored.kind}, not a hash`);
   if (stored.data === null) return bad('its hash has no "data" field');
   if (stored.version === null || !/^\d{1,15}$/.test(stored.version)) return bad(`its "version" field is not an integer`);
@@ -94,7 +95,7 @@ export function fromStored(id: string, stored: StoredJob): ReadRecord {
   } catch (error) {
     return bad(`its JSON does not parse: ${(error as Error).message}`);
   }
-  const problem = shapeProblem(parsed, id);
+  const problem = recordShapeProblem(parsed, (own) => own === id, 'key');
   if (problem !== null) return bad(problem);
   const record = parsed as JobRecord;
   record.nextRunTime = stored.next;
@@ -102,51 +103,7 @@ export function fromStored(id: string, stored: StoredJob): ReadRecord {
   return { record, ms: stored.next === null ? null : Date.parse(stored.next) };
 }
 
-/** What is wrong with a parsed `data` as a record of the job `id`, or `null`. */
-function shapeProblem(value: unknown, id: string): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
-  const record = value as Record<string, unknown>;
-  if (record.id !== id) return `its "id" is not the key's id`;
-  const checks: [string, (v: unknown) => boolean][] = [
-    ['name', (v) => typeof v === 'string'],
-    ['task', (v) => typeof v === 'string'],
-    ['inlineTask', (v) => typeof v === 'boolean'],
-    ['args', Array.isArray],
-    ['trigger', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
-    ['executor', (v) => typeof v === 'string'],
-    ['metadata', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
-    ['maxInstances', (v) => typeof v === 'number'],
-    ['coalesce', (v) => v === 'latest' || v === 'earliest' || v === 'all'],
-    ['misfireGraceTime', (v) => v === null || typeof v === 'number'],
-    ['jitter', (v) => v === null || typeof v === 'number'],
-    ['timeout', (v) => v === null || typeof v === 'number'],
-  ];
-  for (const [key, ok] of checks) if (!ok(record[key])) return `its "${key}" is missing or of the wrong type`;
-  return null;
-}
-
-/**
- * The stand-in for a job the store cannot read: the key's id, the next run time and version it
- * could read (version 0 when none: such a record is never written back), and a trigger of type
- * {@link UNREADABLE_TRIGGER_TYPE} that carries the reason.
- */
-function unreadable(id: string, nextRunTime: string | null, version: string | null, reason: string): JobRecord {
-  const number = version !== null && /^\d{1,15}$/.test(version) ? Number(version) : 0;
-  return {
-    id,
-    name: id,
-    task: '',
-    inlineTask: false,
-    args: [],
-    trigger: { type: UNREADABLE_TRIGGER_TYPE, error: `the stored hash of job ${JSON.stringify(id)} cannot be read: ${reason}` },
-    executor: 'default',
-    misfireGraceTime: null,
-    coalesce: 'latest',
-    maxInstances: 1,
-    jitter: null,
-    timeout: null,
-    nextRunTime,
-    metadata: {},
-    version: number,
-  };
+/** A stored version as a number, or 0 when it is not one (such a record is never written back). */
+function versionOf(version: string | null): number {
+  return version !== null && /^\d{1,15}$/.test(version) ? Number(version) : 0;
 }

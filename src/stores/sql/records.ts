@@ -8,14 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, type JobRecord } from 'timetable';
+import { recordShapeProblem, unreadableRecord } from '../unreadable.js';
 
-/**
- * The trigger `type` of a record the store could not read: its row's JSON does not parse, or is
- * not a job record. No trigger type is registered under this name, so the scheduler reports the
- * job as `job:invalid` and leaves it alone; the store never rewrites or deletes such a row (only
- * an explicit `removeJob`, or an `updateJob` with a readable record, replaces it).
- */
-export const UNREADABLE_TRIGGER_TYPE = 'timetable:unreadable-row';
+export { UNREADABLE_TRIGGER_TYPE } from '../unreadable.js';
 
 /** SHA-256 of a string, hex: the key of ids (any length) and the fingerprint of trigger specs. */
 export function sha256(text: string): string {
@@ -81,62 +76,15 @@ export function fromRow(row: RecordRow): JobRecord {
   try {
     parsed = JSON.parse(row.data);
   } catch (error) {
-    return unreadable(row.id, row.next_run_time, version, `its JSON does not parse: ${(error as Error).message}`);
+    return unreadableRecord(row.id, row.next_run_time, version, 'stored row', `its JSON does not parse: ${(error as Error).message}`);
   }
-  const problem = shapeProblem(parsed, row.id_hash);
-  if (problem !== null) return unreadable(row.id, row.next_run_time, version, problem);
+  // By hash: the id column is for people and tie-breaks; the JSON's id is the one written.
+  const problem = recordShapeProblem(parsed, (id) => typeof id === 'string' && sha256(id) === row.id_hash, 'row');
+  if (problem !== null) return unreadableRecord(row.id, row.next_run_time, version, 'stored row', problem);
   const record = parsed as JobRecord;
   record.nextRunTime = row.next_run_time;
   record.version = version;
   return record;
-}
-
-/** What is wrong with a parsed row as a record of the job whose id hashes to `idHash`, or `null`. */
-function shapeProblem(value: unknown, idHash: string): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
-  const record = value as Record<string, unknown>;
-  // By hash: the id column is for people and tie-breaks; the JSON's id is the one written.
-  if (typeof record.id !== 'string' || sha256(record.id) !== idHash) return `its "id" is not the row's id`;
-  const checks: [string, (v: unknown) => boolean][] = [
-    ['name', (v) => typeof v === 'string'],
-    ['task', (v) => typeof v === 'string'],
-    ['inlineTask', (v) => typeof v === 'boolean'],
-    ['args', Array.isArray],
-    ['trigger', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
-    ['executor', (v) => typeof v === 'string'],
-    ['metadata', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
-    ['maxInstances', (v) => typeof v === 'number'],
-    ['coalesce', (v) => v === 'latest' || v === 'earliest' || v === 'all'],
-    ['misfireGraceTime', (v) => v === null || typeof v === 'number'],
-    ['jitter', (v) => v === null || typeof v === 'number'],
-    ['timeout', (v) => v === null || typeof v === 'number'],
-  ];
-  for (const [key, ok] of checks) if (!ok(record[key])) return `its "${key}" is missing or of the wrong type`;
-  return null;
-}
-
-/**
- * The stand-in for a row the store cannot read: a record with the row's id, next run time and
- * version, and a trigger of type {@link UNREADABLE_TRIGGER_TYPE} that carries the reason.
- */
-function unreadable(id: string, nextRunTime: string | null, version: number, reason: string): JobRecord {
-  return {
-    id,
-    name: id,
-    task: '',
-    inlineTask: false,
-    args: [],
-    trigger: { type: UNREADABLE_TRIGGER_TYPE, error: `the stored row of job ${JSON.stringify(id)} cannot be read: ${reason}` },
-    executor: 'default',
-    misfireGraceTime: null,
-    coalesce: 'latest',
-    maxInstances: 1,
-    jitter: null,
-    timeout: null,
-    nextRunTime,
-    metadata: {},
-    version,
-  };
 }
 
 /** JavaScript's order of jobs: next run time (paused last), then id by UTF-16 code unit. */

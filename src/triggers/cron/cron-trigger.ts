@@ -24,7 +24,8 @@ import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } f
 import { nextFireInstant, type DstMode } from './next.js';
 import { nextFireTimes } from '../preview.js';
 import { FIXED_SET } from '../sequence.js';
-import { CronSchedule, MAX_YEAR, MIN_YEAR } from './schedule.js';
+import { CronSchedule, MAX_YEAR, MIN_YEAR, type CronFields } from './schedule.js';
+import { surelyMatches } from './sure-match.js';
 import { describe, withBounds } from '../bounds.js';
 
 /** A cron field value: an expression such as `'9-17'`, `'*\/15'`, `'mon-fri'`, or a number. */
@@ -94,7 +95,9 @@ export class CronTrigger implements Trigger {
   readonly dstMode: DstMode;
   readonly #fields: Partial<Record<FieldName, string>>;
   readonly #expression: string | null;
-  readonly #schedule: CronSchedule;
+  /** The compiled fields; their search tables are built on the first search (see `#search`). */
+  readonly #compiled: CronFields;
+  #schedule: CronSchedule | null = null;
   readonly #zone: ZoneOffsets;
   readonly #start: number | null;
   readonly #end: number | null;
@@ -124,7 +127,7 @@ export class CronTrigger implements Trigger {
       // Without shared tables a trigger compiles its own (no per-instance cache to fill).
       const compiled = cache ? cache.crontab(normalized, compileCrontab) : compileCrontab(normalized);
       this.#expression = compiled.normalized;
-      this.#schedule = new CronSchedule(compiled.fields);
+      this.#compiled = compiled.fields;
       this.dstMode = compiled.mode;
     } else {
       for (const name of FIELD_NAMES) {
@@ -138,7 +141,7 @@ export class CronTrigger implements Trigger {
       }
       const exprs = withDefaults(this.#fields);
       this.#expression = null;
-      this.#schedule = new CronSchedule(compileFields(exprs));
+      this.#compiled = compileFields(exprs);
       this.dstMode = dstModeOf(exprs.hour);
     }
     this.timezone = given.timezone === undefined ? undefined : checkTimezone(given.timezone, 'cron.timezone', triggerFail);
@@ -151,7 +154,7 @@ export class CronTrigger implements Trigger {
     }
     this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     // An expression that never matches (Feb 30) is an error now, not a search that finds nothing.
-    if (this.#schedule.firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
+    if (!surelyMatches(this.#compiled) && this.#search().firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
       const [field, value] = given.expression === undefined ? ['cron', options] : ['cron.expression', given.expression];
       throw triggerFail(field, value, 'an expression that matches at least one date between 1970 and 9999');
     }
@@ -200,9 +203,18 @@ export class CronTrigger implements Trigger {
     let from = previousFireTime === null ? now.getTime() : previousFireTime.getTime() + 1;
     if (Number.isNaN(from)) throw triggerFail(previousFireTime === null ? 'now' : 'previousFireTime', previousFireTime ?? now, 'a valid Date');
     if (this.#start !== null && from < this.#start) from = this.#start;
-    const next = nextFireInstant(this.#schedule, this.#zone, this.dstMode, from);
+    const next = nextFireInstant(this.#search(), this.#zone, this.dstMode, from);
     if (next === null || (this.#end !== null && next > this.#end)) return null;
     return new Date(next);
+  }
+
+  /**
+   * The search over the fields, built on first use: a trigger built and never asked (one a
+   * scheduler replaces by its shared equal) never builds its tables.
+   */
+  #search(): CronSchedule {
+    this.#schedule ??= new CronSchedule(this.#compiled);
+    return this.#schedule;
   }
 
   /** The next `count` fire times after `from` (default: now), for previews. */
