@@ -3,7 +3,7 @@
  * store, jobs every second, one node killed with SIGKILL and restarted every few seconds; prints
  * how many slots were started exactly once, twice, or lost, and how late the runs were.
  *
- *   npm run chaos -- --store postgres|mysql|sqlite [--seconds 60] [--jobs 100] [--nodes 3]
+ *   npm run chaos -- --store postgres|mysql|sqlite|redis [--seconds 60] [--jobs 100] [--nodes 3]
  *                    [--kill-every 5] [--lease 3] [--max-instances 10] [--work-ms 50]
  *                    [--keep-log FILE]
  *
@@ -19,7 +19,7 @@ import { formatFigures, killAll, runKill, type KillOptions } from '../test/helpe
 import type { StoreKind } from '../test/helpers/kill-node.js';
 
 const USAGE =
-  'usage: npm run chaos -- --store postgres|mysql|sqlite [--seconds 60] [--jobs 100] [--nodes 3] ' +
+  'usage: npm run chaos -- --store postgres|mysql|sqlite|redis [--seconds 60] [--jobs 100] [--nodes 3] ' +
   '[--kill-every 5] [--lease 3] [--max-instances 10] [--work-ms 50] [--keep-log FILE]';
 
 function fail(message: string): never {
