@@ -75,6 +75,27 @@ export async function connectionsCut(nodes: Nodes, cut: () => Promise<number>): 
   expect(await a!.scheduler.getJobs()).toHaveLength(10);
 }
 
+/**
+ * Node b adds a job while node a waits on an empty store with no poll: a must run it on time,
+ * which only a change message (real time) from b can make happen.
+ */
+export async function wakesAtOnce(nodes: Nodes): Promise<void> {
+  const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
+  await a!.scheduler.start();
+  await b!.scheduler.start({ paused: true });
+  await nodes.drive(10 * S);
+  await b!.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(10 * S + 200) }), { id: 'late' });
+  // Virtual time moves past the slot, then stays: a (whose next look would be maxWait, 60 s,
+  // away) runs the job only if the message (real time) woke it.
+  await nodes.drive(300);
+  for (const deadline = Date.now() + 5_000; nodes.ran.length === 0 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nodes.drive(0);
+    await nodes.clock.advance(0);
+  }
+  expect(nodes.ran).toEqual([{ jobId: 'late', slot: T0 + 10 * S + 200, node: 'a' }]);
+}
+
 /** Registers the shared scenarios (inside the caller's `describe`). */
 export function sharedStoreScenarios(open: OpenShared): void {
   it('start every due slot exactly once across three nodes', async () => {

@@ -12,8 +12,8 @@ import { makeRecord } from '../contracts/job-store.contract.js';
 import { describeWithServer } from '../helpers/databases.js';
 import { Nodes } from '../helpers/nodes.js';
 import { killClients, probeRedis, REDIS_URL, redisScratch } from '../helpers/redis.js';
-import { T0, ofType } from '../helpers/scheduler.js';
-import { S, at, everySecond, sharedStoreScenarios, type OpenOptions, type OpenedStore } from '../helpers/shared-scenarios.js';
+import { ofType } from '../helpers/scheduler.js';
+import { S, at, everySecond, sharedStoreScenarios, wakesAtOnce, type OpenOptions, type OpenedStore } from '../helpers/shared-scenarios.js';
 
 
 const server = await probeRedis();
@@ -38,21 +38,7 @@ describeWithServer('schedulers sharing a Redis store', server, () => {
   sharedStoreScenarios(onRedis);
 
   it('wake the other nodes at once when one adds a job (pub/sub, no poll)', async () => {
-    const { nodes } = onRedis({ store: { pollInterval: 0 } });
-    const [a, b] = ['a', 'b'].map((name) => nodes.add(name));
-    await a!.scheduler.start();
-    await b!.scheduler.start({ paused: true });
-    await nodes.drive(10 * S);
-    await b!.scheduler.addJob('record', new IntervalTrigger({ seconds: 60, startDate: at(10 * S + 200) }), { id: 'late' });
-    // Virtual time moves past the slot, then stays: a (which never polls, and whose next look
-    // would be maxWait, 60 s, away) runs the job only if the message (real time) woke it.
-    await nodes.drive(300);
-    for (const deadline = Date.now() + 5_000; nodes.ran.length === 0 && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await nodes.drive(0);
-      await nodes.clock.advance(0);
-    }
-    expect(nodes.ran).toEqual([{ jobId: 'late', slot: T0 + 10 * S + 200, node: 'a' }]);
+    await wakesAtOnce(onRedis({ store: { pollInterval: 0 } }).nodes);
   }, 60_000);
 
   it('see within pollInterval a job whose change message was lost', async () => {

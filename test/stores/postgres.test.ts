@@ -1,32 +1,15 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobStoreContext } from '../../src/stores/job-store.js';
 import { PostgresJobStore } from '../../src/stores/postgres.js';
 import { codeOf, fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
+import { until, watching } from '../helpers/store-watch.js';
 import { sqlStoreContract, type SqlFixture } from '../contracts/sql-store.contract.js';
 import { describeWithServer, PG_URL, pgScratch, probe, scratchName } from '../helpers/databases.js';
 
 const server = await probe('postgres');
 const scratch = server.ok ? await pgScratch() : null;
 afterAll(async () => scratch?.drop());
-
-/** Waits until `check()` holds (5 s at most). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A context that counts wakeups and keeps log lines. */
-function watching(): { context: JobStoreContext; wakeups: () => number; logs: string[] } {
-  let wakeups = 0;
-  const logs: string[] = [];
-  const context = { ...contractContext(() => void wakeups++), log: (level: string, message: string) => void logs.push(`${level} ${message}`) };
-  return { context, wakeups: () => wakeups, logs };
-}
 
 describeWithServer('PostgreSQL', server, () => {
   const schema = scratch!.schema;

@@ -21,6 +21,7 @@ import { RedisJobStore, UNREADABLE_TRIGGER_TYPE } from '../../src/stores/redis.j
 import { VirtualClock } from '../../src/testing/index.js';
 import { codeOf } from '../contracts/harness.js';
 import { contractContext, makeRecord } from '../contracts/job-store.contract.js';
+import { until } from '../helpers/store-watch.js';
 import { describeWithServer } from '../helpers/databases.js';
 import { killClients, probeRedis, REDIS_URL, redisScratch } from '../helpers/redis.js';
 
@@ -32,15 +33,6 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const T3 = '2026-01-01T00:03:00.000Z';
 const MINUTE = 60_000;
 const STORE_MODULE = fileURLToPath(new URL('../../src/stores/redis.ts', import.meta.url));
-
-/** Waits until `check()` holds (5 s at most). */
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** What a rejected call threw (or `null`). */
 async function failure(promise: Promise<unknown>): Promise<(Error & { code?: string }) | null> {

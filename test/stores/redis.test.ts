@@ -6,10 +6,10 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobStoreContext } from '../../src/stores/job-store.js';
 import { RedisJobStore } from '../../src/stores/redis.js';
 import { codeOf, fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
+import { until, watching } from '../helpers/store-watch.js';
 import { describeWithServer } from '../helpers/databases.js';
 import { probeRedis, REDIS_URL, redisScratch } from '../helpers/redis.js';
 
@@ -21,23 +21,6 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:01:00.000Z';
 const T3 = '2026-01-01T00:03:00.000Z';
 const MINUTE = 60_000;
-
-/** Waits until `check()` holds (5 s at most). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A context that counts wakeups and keeps log lines. */
-function watching(): { context: JobStoreContext; wakeups: () => number; logs: string[] } {
-  let wakeups = 0;
-  const logs: string[] = [];
-  const context = { ...contractContext(() => void wakeups++), log: (level: string, message: string) => void logs.push(`${level} ${message}`) };
-  return { context, wakeups: () => wakeups, logs };
-}
 
 describeWithServer('Redis', server, () => {
   const s = scratch!;
