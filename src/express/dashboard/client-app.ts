@@ -84,10 +84,15 @@ async function refresh() {
   }
   refreshing = (async () => {
     try {
-      const [facts, page] = await Promise.all([api('GET', '/'), api('GET', listPath())]);
+      const path = listPath();
+      const [facts, page] = await Promise.all([api('GET', '/'), api('GET', path)]);
       renderInfo(facts);
-      renderJobs(page.jobs);
-      renderPager(page);
+      // The user paged, sorted or filtered while this page was on its way: a refresh for the new
+      // list is already scheduled, and this page would show under the wrong range.
+      if (path === listPath()) {
+        renderJobs(page.jobs);
+        renderPager(page);
+      }
       await Promise.all([...expanded].map((id) => loadDetails(id)));
     } catch (error) {
       showError(error, 'Could not load the jobs');
