@@ -7,8 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidTriggerError } from '../../src/errors.js';
 import { cronParserItem } from '../../src/triggers/cron/crontab.js';
-import { ITEM_RANGES, plainItemValues, type ItemField } from '../../src/triggers/cron/crontab-items.js';
+import { ITEM_RANGES, isPlainCrontab, plainItemValues, type ItemField } from '../../src/triggers/cron/crontab-items.js';
 import { compileCrontab } from '../../src/triggers/cron/crontab.js';
+import { CronTrigger } from '../../src/triggers/cron/cron-trigger.js';
+import { surelyMatches } from '../../src/triggers/cron/sure-match.js';
+import { TriggerCache } from '../../src/triggers/trigger-cache.js';
 
 const FIELDS = Object.keys(ITEM_RANGES) as ItemField[];
 const fail = (reason: string) => new InvalidTriggerError('cron.expression', 'test', reason);
@@ -74,5 +77,43 @@ describe('plain crontab items read without cron-parser', () => {
       const [second, minute, hour] = atoms.map((atom, i) => viaCronParser(FIELDS[i] as ItemField, atom as string));
       expect([compiled.fields.seconds, compiled.fields.minutes, compiled.fields.hours]).toEqual([second, minute, hour]);
     }
+  });
+
+  /** 5 or 6 fields of plain items (lists included), with a day of month, month or weekday of `*` often. */
+  const crontab = fc
+    .tuple(
+      fc.boolean(),
+      ...FIELDS.map((field) => fc.oneof(fc.constant('*'), fc.array(item(field), { minLength: 1, maxLength: 3 }).map((items) => items.join(',')))),
+    )
+    .map(([six, ...atoms]) => (six ? atoms : atoms.slice(1)).join(' '));
+
+  it('a trigger checks a plain crontab string without compiling it only when it surely compiles and fires, and then fires as a compiled one', () => {
+    const cache = new TriggerCache();
+    const from = new Date('2026-03-01T00:00:00Z');
+    fc.assert(
+      fc.property(crontab, (expression) => {
+        if (!isPlainCrontab(expression)) return;
+        const compiled = compileCrontab(expression); // never throws for a string taken as plain
+        expect(surelyMatches(compiled.fields)).toBe(true);
+        const lazy = CronTrigger.fromCrontab(expression, { timezone: 'America/New_York' });
+        const eager = CronTrigger.fromJSON({ type: 'cron', expression, timezone: 'America/New_York' }, {}, cache);
+        expect([lazy.dstMode, lazy.toJSON()]).toEqual([compiled.mode, eager.toJSON()]);
+        expect(lazy.nextFireTimes(3, from)).toEqual(eager.nextFireTimes(3, from));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('takes the common crontab strings as plain, and leaves the rest to the full compile', () => {
+    for (const expression of ['*/5 * * * * *', '0 9 * * 1-5', '*/15 9-17 * * 1-5', '0 0 1,15 * *', '0 0 31 * *']) {
+      expect([expression, isPlainCrontab(expression)]).toEqual([expression, true]);
+    }
+    // Names, nicknames, L, a restricted month beside a restricted day, both day fields restricted,
+    // a bad value or a wrong number of fields: compiled (and checked) when the trigger is built.
+    for (const expression of ['0 9 * * mon-fri', '@daily', '0 0 L * *', '0 0 30 2 *', '0 0 1 * 1', '0 60 * * *', '* * * *', '0 0 1 * * * *']) {
+      expect([expression, isPlainCrontab(expression)]).toEqual([expression, false]);
+    }
+    expect(() => CronTrigger.fromCrontab('0 0 30 2 *')).toThrow(/matches at least one date/);
+    expect(() => CronTrigger.fromCrontab('0 60 * * *')).toThrow(InvalidTriggerError);
   });
 });

@@ -19,6 +19,7 @@ import {
 import type { TriggerCache } from '../trigger-cache.js';
 import { ZoneOffsets } from '../zone/zone-offsets.js';
 import { compileCrontab } from './crontab.js';
+import { isPlainCrontab } from './crontab-items.js';
 import { checkLength } from './limits.js';
 import { FIELD_NAMES, compileFields, dstModeOf, withDefaults, type FieldName } from './fields.js';
 import { nextFireInstant, type DstMode } from './next.js';
@@ -95,8 +96,11 @@ export class CronTrigger implements Trigger {
   readonly dstMode: DstMode;
   readonly #fields: Partial<Record<FieldName, string>>;
   readonly #expression: string | null;
-  /** The compiled fields; their search tables are built on the first search (see `#search`). */
-  readonly #compiled: CronFields;
+  /**
+   * The compiled fields (`null` until first needed, for a plain crontab string checked without
+   * compiling it); their search tables are built on the first search (see `#search`).
+   */
+  #compiled: CronFields | null;
   #schedule: CronSchedule | null = null;
   readonly #zone: ZoneOffsets;
   readonly #start: number | null;
@@ -124,11 +128,19 @@ export class CronTrigger implements Trigger {
       // Before the whitespace is collapsed: no work at all on an absurdly long string.
       checkLength('cron.expression', given.expression, 'a crontab string');
       const normalized = given.expression.trim().replace(/\s+/g, ' ');
-      // Without shared tables a trigger compiles its own (no per-instance cache to fill).
-      const compiled = cache ? cache.crontab(normalized, compileCrontab) : compileCrontab(normalized);
-      this.#expression = compiled.normalized;
-      this.#compiled = compiled.fields;
-      this.dstMode = compiled.mode;
+      if (!cache && isPlainCrontab(normalized)) {
+        // Surely valid and surely firing: compiled only if the trigger is ever asked (one built
+        // per job is replaced by the scheduler's shared equal and never is).
+        this.#expression = normalized;
+        this.#compiled = null;
+        this.dstMode = dstModeOf(normalized.split(' ').at(-4) as string);
+      } else {
+        // Without shared tables a trigger compiles its own (no per-instance cache to fill).
+        const compiled = cache ? cache.crontab(normalized, compileCrontab) : compileCrontab(normalized);
+        this.#expression = compiled.normalized;
+        this.#compiled = compiled.fields;
+        this.dstMode = compiled.mode;
+      }
     } else {
       for (const name of FIELD_NAMES) {
         const value = given[name];
@@ -154,7 +166,7 @@ export class CronTrigger implements Trigger {
     }
     this.jitter = checkOptionalDuration(given.jitter, 'cron.jitter', null, { max: MAX_POLICY_SECONDS }, triggerFail);
     // An expression that never matches (Feb 30) is an error now, not a search that finds nothing.
-    if (!surelyMatches(this.#compiled) && this.#search().firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
+    if (this.#compiled !== null && !surelyMatches(this.#compiled) && this.#search().firstMatch(Date.UTC(MIN_YEAR, 0, 1), MAX_YEAR) === null) {
       const [field, value] = given.expression === undefined ? ['cron', options] : ['cron.expression', given.expression];
       throw triggerFail(field, value, 'an expression that matches at least one date between 1970 and 9999');
     }
@@ -213,6 +225,7 @@ export class CronTrigger implements Trigger {
    * scheduler replaces by its shared equal) never builds its tables.
    */
   #search(): CronSchedule {
+    this.#compiled ??= compileCrontab(this.#expression as string).fields;
     this.#schedule ??= new CronSchedule(this.#compiled);
     return this.#schedule;
   }
