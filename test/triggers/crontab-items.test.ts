@@ -87,6 +87,28 @@ describe('plain crontab items read without cron-parser', () => {
     )
     .map(([six, ...atoms]) => (six ? atoms : atoms.slice(1)).join(' '));
 
+  /** What isPlainCrontab must answer, from the item reader: every item plain, and surely firing. */
+  function plainByItems(expression: string): boolean {
+    const atoms = expression.split(' ');
+    if (atoms.length === 5) atoms.unshift('0');
+    else if (atoms.length !== 6) return false;
+    const [, , , dayOfMonth, month, dayOfWeek] = atoms;
+    if (dayOfMonth !== '*' && (dayOfWeek !== '*' || month !== '*')) return false;
+    return atoms.every((atom, i) => atom.split(',').every((text) => plainItemValues(FIELDS[i] as ItemField, text) !== null));
+  }
+
+  it('the in-place check of a whole string takes exactly what the item reader takes', () => {
+    const junk = fc
+      .array(fc.constantFrom(...'0123456789*-/, '.split('')), { maxLength: 24 })
+      .map((chars) => chars.join('').trim().replace(/ +/g, ' '));
+    fc.assert(
+      fc.property(fc.oneof(crontab, junk), (expression) => {
+        expect([expression, isPlainCrontab(expression)]).toEqual([expression, plainByItems(expression)]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('a trigger checks a plain crontab string without compiling it only when it surely compiles and fires, and then fires as a compiled one', () => {
     const cache = new TriggerCache();
     const from = new Date('2026-03-01T00:00:00Z');

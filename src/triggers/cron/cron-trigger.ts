@@ -71,6 +71,8 @@ export interface CronTriggerOptions extends CronCommonOptions {
 }
 
 const COMMON_KEYS = ['startDate', 'endDate', 'timezone', 'jitter'] as const;
+/** Whitespace a crontab string loses when normalized: at an end, repeated, or other than a space. */
+const IRREGULAR_SPACE = /^\s|\s$|\s\s|[^\S ]/;
 const KEYS = ['expression', ...FIELD_NAMES, ...COMMON_KEYS];
 
 /**
@@ -127,7 +129,8 @@ export class CronTrigger implements Trigger {
       if (typeof given.expression !== 'string') throw triggerFail('cron.expression', given.expression, 'a crontab string');
       // Before the whitespace is collapsed: no work at all on an absurdly long string.
       checkLength('cron.expression', given.expression, 'a crontab string');
-      const normalized = given.expression.trim().replace(/\s+/g, ' ');
+      // Most strings are already single-spaced: testing that allocates nothing.
+      const normalized = IRREGULAR_SPACE.test(given.expression) ? given.expression.trim().replace(/\s+/g, ' ') : given.expression;
       if (!cache && isPlainCrontab(normalized)) {
         // Surely valid and surely firing: compiled only if the trigger is ever asked (one built
         // per job is replaced by the scheduler's shared equal and never is).

@@ -28,8 +28,9 @@ export class ZoneOffsets {
    * by its shared equal) never pays for it (hundreds of microseconds).
    */
   #format: Intl.DateTimeFormat | null = null;
-  readonly #years = new Map<number, YearGrid>();
-  readonly #sample = (instant: number): number => this.#intlOffset(instant);
+  /** The years looked at, and how the grids sample the zone; both made on the first lookup too. */
+  #years: Map<number, YearGrid> | null = null;
+  #sample: ((instant: number) => number) | null = null;
   /** The stretch found last: successive lookups of a trigger mostly fall inside it. */
   #hint: Stretch = NO_STRETCH;
 
@@ -120,15 +121,17 @@ export class ZoneOffsets {
 
   /** The stretch containing `instant` (see `YearGrid.stretchAt`), without moving the hint. */
   #stretch(instant: number, exact: boolean): Stretch {
+    this.#sample ??= (at: number): number => this.#intlOffset(at);
     return this.#gridOf(yearOf(instant)).stretchAt(instant, exact, this.#sample);
   }
 
   #gridOf(year: number): YearGrid {
-    let grid = this.#years.get(year);
+    const years = (this.#years ??= new Map());
+    let grid = years.get(year);
     if (!grid) {
-      if (this.#years.size >= MAX_CACHED_YEARS) this.#years.delete(this.#years.keys().next().value as number);
+      if (years.size >= MAX_CACHED_YEARS) years.delete(years.keys().next().value as number);
       grid = new YearGrid(year);
-      this.#years.set(year, grid);
+      years.set(year, grid);
     }
     return grid;
   }
