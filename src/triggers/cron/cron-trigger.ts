@@ -123,8 +123,7 @@ export class CronTrigger implements Trigger {
     const given = checkOptions(options, 'cron', KEYS, triggerFail);
     this.#fields = {};
     if (given.expression !== undefined) {
-      // Over the keys given (usually two) rather than the eight field names: cheaper per trigger.
-      const extra = Object.keys(given).find((key) => given[key] !== undefined && (FIELD_NAMES as readonly string[]).includes(key)) as FieldName | undefined;
+      const extra = FIELD_NAMES.find((name) => given[name] !== undefined);
       if (extra) throw triggerFail(`cron.${extra}`, given[extra], 'no fields next to an expression');
       if (typeof given.expression !== 'string') throw triggerFail('cron.expression', given.expression, 'a crontab string');
       // Before the whitespace is collapsed: no work at all on an absurdly long string.
@@ -185,8 +184,10 @@ export class CronTrigger implements Trigger {
    * @throws `InvalidTriggerError` naming `cron.expression` (or the option at fault)
    */
   static fromCrontab(expression: string, options: CronCommonOptions = {}): CronTrigger {
-    const given = checkOptions(options, 'cron', COMMON_KEYS, triggerFail);
-    return new CronTrigger({ ...given, expression } as CronTriggerOptions);
+    const given = checkOptions(options, 'cron', COMMON_KEYS, triggerFail) as CronCommonOptions;
+    // A literal of the known keys rather than a spread of whatever object was given.
+    const { startDate, endDate, timezone, jitter } = given;
+    return new CronTrigger({ expression, startDate, endDate, timezone, jitter } as CronTriggerOptions);
   }
 
   /**
