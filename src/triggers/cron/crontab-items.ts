@@ -5,7 +5,8 @@
  * `CronTrigger.fromCrontab(...)`) costs microseconds. Anything else (names, `L`, `#`, `?`, `H`,
  * a value out of range, a step of 0, a range that runs backwards) is left to cron-parser, which
  * also words the errors: both readings agree on every item this one takes (a property test
- * compares them).
+ * compares them). {@link isPlainCrontab} tells, without compiling, whether a whole string is made
+ * of such items and surely fires, so a trigger built per job can leave compiling to its first use.
  *
  * @internal
  * @module
