@@ -9,15 +9,16 @@
  *
  * Bounded: about 30 s of wall time in all; every child is SIGKILLed at the end whatever happens.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { RedisJobStore } from '../../src/stores/redis.js';
-import { contractContext, makeRecord } from '../contracts/job-store.contract.js';
+import { contractContext } from '../contracts/job-store.contract.js';
 import { describeWithServer } from '../helpers/databases.js';
+import { addDueJobs, expectDrainedOnce, runDrainers, writeDrainerScript } from '../helpers/drain-children.js';
 import { formatFigures, killAll, runKill } from '../helpers/kill-harness.js';
 import { probeRedis, REDIS_URL, redisScratch } from '../helpers/redis.js';
 
@@ -33,58 +34,9 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STORE_MODULE = fileURLToPath(new URL('../../src/stores/redis.ts', import.meta.url));
-
-const T0 = '2026-01-01T00:00:00.000Z';
-const T0_30 = '2026-01-01T00:00:30.000Z';
-const T3 = '2026-01-01T00:03:00.000Z';
-
-/** What each child of part 1 runs: start the store, meet the others, drain the due jobs. */
-const DRAINER = `
-const { RedisJobStore } = await import(process.env.STORE_MODULE);
-const { existsSync, writeFileSync } = await import('node:fs');
-const name = process.env.NAME;
-const store = new RedisJobStore({ url: process.env.REDIS_URL }, { prefix: process.env.PREFIX });
-const context = { alias: 'x', identity: name, clock: { now: () => Date.now(), setTimeout, clearTimeout }, wakeup() {}, log() {} };
-await store.start(context);
-// A barrier: all three are started before any takes a job, so they really compete.
-writeFileSync(process.env.BARRIER + '-' + name, '');
-while (!['p1', 'p2', 'p3'].every((other) => existsSync(process.env.BARRIER + '-' + other))) await new Promise((r) => setTimeout(r, 5));
-const taken = [];
-const started = [];
-for (let pass = 0, empty = 0; empty < 3 && pass < 500; pass++) {
-  const owner = name + '#' + pass;
-  const batch = await store.acquireDueJobs('${T0_30}', owner, 60000, 3);
-  if (batch.length === 0) { empty++; await new Promise((r) => setTimeout(r, 5)); continue; }
-  empty = 0;
-  const releases = batch.map((job) => ({ id: job.id, acquiredRunTime: job.nextRunTime, nextRunTime: '${T3}' }));
-  const runs = batch.map((job) => ({ runId: owner + ':' + job.id, jobId: job.id, node: name, scheduledRunTime: job.nextRunTime, maxInstances: 1 }));
-  const result = await store.commitJobs(owner, releases, runs, '${T0_30}', 60000);
-  taken.push(...batch.map((job) => job.id));
-  started.push(...result.started);
-  await new Promise((r) => setImmediate(r));
-}
-await store.shutdown();
-process.stdout.write(JSON.stringify({ taken, started }));
-`;
-
-/** Runs a child with `env`; resolves with what it printed once it exits with 0. */
-function runChild(script: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('close', (code) => {
-      live.delete(child);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${env.NAME} exited ${code}: ${err}`));
-    });
-  });
-}
+const OPEN = `const { RedisJobStore } = await import(process.env.STORE_MODULE);
+const store = new RedisJobStore({ url: process.env.REDIS_URL }, { prefix: process.env.PREFIX });`;
 
 describeWithServer('Redis store shared by processes', server, () => {
   it('hands each due job to exactly one of three processes acquiring and committing at once', async () => {
@@ -93,20 +45,11 @@ describeWithServer('Redis store shared by processes', server, () => {
     await store.start(contractContext());
     try {
       const count = 150;
-      for (let i = 0; i < count; i++) await store.addJob(makeRecord({ id: `job-${String(i).padStart(3, '0')}`, nextRunTime: T0 }));
+      await addDueJobs(store, count);
       const script = join(dir, 'drainer.mjs');
-      writeFileSync(script, DRAINER);
+      writeDrainerScript(script, OPEN);
       const env = { STORE_MODULE, REDIS_URL, PREFIX: prefix, BARRIER: join(dir, 'barrier') };
-      const outputs = await Promise.all(['p1', 'p2', 'p3'].map((name) => runChild(script, { ...env, NAME: name })));
-      const results = outputs.map((output) => JSON.parse(output) as { taken: string[]; started: string[] });
-      const taken = results.flatMap((result) => result.taken);
-      expect(taken).toHaveLength(count);
-      expect(new Set(taken).size).toBe(count);
-      expect(results.flatMap((result) => result.started)).toHaveLength(count);
-      expect(results.filter((result) => result.taken.length > 0).length).toBeGreaterThan(1);
-      const jobs = await store.getJobs();
-      expect(jobs.every((job) => job.nextRunTime === T3 && job.version === 2)).toBe(true);
-      expect(await store.reapRuns('2026-01-01T00:05:00.000Z')).toHaveLength(count);
+      await expectDrainedOnce(await runDrainers(script, env, true, live), store, count);
     } finally {
       await store.shutdown();
     }
