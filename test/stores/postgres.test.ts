@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresJobStore } from '../../src/stores/postgres.js';
-import { codeOf, fieldAtFault } from '../contracts/harness.js';
+import { fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
-import { until, watching } from '../helpers/store-watch.js';
+import { expectWakesEachOther, until, watching } from '../helpers/store-watch.js';
 import { sqlStoreContract, type SqlFixture } from '../contracts/sql-store.contract.js';
 import { describeWithServer, PG_URL, pgScratch, probe, scratchName } from '../helpers/databases.js';
 
@@ -95,18 +95,7 @@ describeWithServer('PostgreSQL', server, () => {
       await storeA.start(a.context);
       await storeB.start(b.context);
       try {
-        await storeA.addJob(makeRecord({ id: 'a' }));
-        await until(() => b.wakeups() === 1, 'the add to reach B');
-        await storeA.updateJob(makeRecord({ id: 'a', version: 2 }));
-        await until(() => b.wakeups() === 2, 'the update to reach B');
-        await storeB.removeJob('a');
-        await until(() => a.wakeups() === 1, 'the removal to reach A');
-        await storeB.removeAllJobs();
-        await until(() => a.wakeups() === 2, 'the removal of all jobs to reach A');
-        // A failed write notifies nobody.
-        expect(await codeOf(storeB.removeJob('a'))).toBe('ERR_JOB_NOT_FOUND');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        expect([a.wakeups(), b.wakeups()]).toStrictEqual([2, 2]);
+        await expectWakesEachOther(storeA, a, storeB, b);
       } finally {
         await storeA.shutdown();
         await storeB.shutdown();

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisJobStore } from '../../src/stores/redis.js';
 import { codeOf, fieldAtFault } from '../contracts/harness.js';
 import { contractContext, jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
-import { until, watching } from '../helpers/store-watch.js';
+import { expectWakesEachOther, until, watching } from '../helpers/store-watch.js';
 import { describeWithServer } from '../helpers/databases.js';
 import { probeRedis, REDIS_URL, redisScratch } from '../helpers/redis.js';
 
@@ -131,20 +131,8 @@ describeWithServer('Redis', server, () => {
       await storeB.start(b.context);
       await elsewhere.start(contractContext());
       try {
-        await storeA.addJob(makeRecord({ id: 'a' }));
-        await until(() => b.wakeups() === 1, 'the add to reach B');
-        await storeA.updateJob(makeRecord({ id: 'a', version: 2 }));
-        await until(() => b.wakeups() === 2, 'the update to reach B');
-        await storeB.removeJob('a');
-        await until(() => a.wakeups() === 1, 'the removal to reach A');
-        await storeB.removeAllJobs();
-        await until(() => a.wakeups() === 2, 'the removal of all jobs to reach A');
-        // A failed write, and a write under another prefix, notify nobody.
-        expect(await codeOf(storeB.removeJob('a'))).toBe('ERR_JOB_NOT_FOUND');
-        expect(await codeOf(storeB.updateJob(makeRecord({ id: 'a', version: 3 })))).toBe('ERR_JOB_NOT_FOUND');
-        await elsewhere.addJob(makeRecord({ id: 'a' }));
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        expect([a.wakeups(), b.wakeups()]).toStrictEqual([2, 2]);
+        // A write under another prefix wakes nobody here.
+        await expectWakesEachOther(storeA, a, storeB, b, () => elsewhere.addJob(makeRecord({ id: 'a' })));
       } finally {
         await storeA.shutdown();
         await storeB.shutdown();
