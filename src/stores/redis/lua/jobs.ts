@@ -36,12 +36,8 @@ expectType(KEYS[2], 'zset')
 local id = ARGV[1]
 local key = KEYS[3] .. id
 if redis.call('EXISTS', key) == 1 then return 0 end
-if ARGV[3] == '' then
-  redis.call('HSET', key, 'data', ARGV[2], 'version', ARGV[5], 'trigger', ARGV[6])
-else
-  redis.call('HSET', key, 'data', ARGV[2], 'next', ARGV[3], 'ms', ARGV[4], 'version', ARGV[5], 'trigger', ARGV[6])
-  redis.call('ZADD', KEYS[2], ARGV[4], id)
-end
+writeJob(key, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], id) end
 redis.call('SADD', KEYS[1], id)
 redis.call('PUBLISH', ARGV[7], ARGV[8])
 return 1
@@ -67,12 +63,7 @@ if kind == 'none' then return 0 end
 if kind ~= 'hash' then return -2 end
 local stored = redis.call('HMGET', key, 'version', 'owner', 'until')
 if stored[1] ~= ARGV[6] then return -1 end
-if ARGV[3] == '' then
-  redis.call('HSET', key, 'data', ARGV[2], 'version', ARGV[5], 'trigger', ARGV[7])
-  redis.call('HDEL', key, 'next', 'ms')
-else
-  redis.call('HSET', key, 'data', ARGV[2], 'next', ARGV[3], 'ms', ARGV[4], 'version', ARGV[5], 'trigger', ARGV[7])
-end
+writeJob(key, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7])
 if not stored[2] then
   if ARGV[3] == '' then redis.call('ZREM', KEYS[1], id) else redis.call('ZADD', KEYS[1], ARGV[4], id) end
 elseif ARGV[3] == '' or not isNumber(stored[3]) then

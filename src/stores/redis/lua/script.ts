@@ -48,6 +48,14 @@ local function expectType(key, kind)
     error({err = 'WRONGTYPE the key ' .. key .. ' holds a ' .. found .. ' where the job store keeps a ' .. kind .. ' (overwritten by hand?); nothing was written'})
   end
 end
+local function writeJob(key, data, next, ms, version, trigger)
+  if next == '' then
+    redis.call('HSET', key, 'data', data, 'version', version, 'trigger', trigger)
+    redis.call('HDEL', key, 'next', 'ms')
+  else
+    redis.call('HSET', key, 'data', data, 'next', next, 'ms', ms, 'version', version, 'trigger', trigger)
+  end
+end
 `;
 
 /** A script with its shebang and the shared helpers in front of `body`. */
