@@ -362,6 +362,20 @@ export function referenceSeries(spec: RefSpec, zone: string, from: number, count
   return out;
 }
 
+/** {@link refTransitions}, each zone and year worked out once by the function returned. */
+export function cachedTransitions(): (zone: string, year: number) => number[] {
+  const cache = new Map<string, number[]>();
+  return (zone, year) => {
+    const key = `${zone}@${year}`;
+    let found = cache.get(key);
+    if (!found) {
+      found = refTransitions(zone, year);
+      cache.set(key, found);
+    }
+    return found;
+  };
+}
+
 /** The UTC-offset transitions of `zone` during `year` (first instant with the new offset). */
 export function refTransitions(zone: string, year: number): number[] {
   const z = IANAZone.create(zone);

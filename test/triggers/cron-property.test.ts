@@ -11,7 +11,7 @@ import {
   naiveFires,
   refCompile,
   referenceNext,
-  refTransitions,
+  cachedTransitions,
   type RefField,
   type RefSpec,
 } from '../helpers/cron-reference.js';
@@ -38,16 +38,7 @@ const ZONES = [
 const iso = (t: number | null | undefined | Date): string =>
   t === null ? 'null' : t === undefined ? 'undefined' : new Date(t instanceof Date ? t.getTime() : t).toISOString();
 
-const transitionCache = new Map<string, number[]>();
-function transitions(zone: string, year: number): number[] {
-  const key = `${zone}@${year}`;
-  let found = transitionCache.get(key);
-  if (!found) {
-    found = refTransitions(zone, year);
-    transitionCache.set(key, found);
-  }
-  return found;
-}
+const transitions = cachedTransitions();
 
 // ---------------------------------------------------------------------------------------------
 // Start instants: 1990-2090, most of them within 3 h of a DST transition of the chosen zone.

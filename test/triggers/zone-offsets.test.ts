@@ -8,7 +8,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { IANAZone } from 'luxon';
 import { ZoneOffsets } from '../../src/triggers/zone/zone-offsets.js';
-import { refHighWaterBefore, refTransitions, refWallAt } from '../helpers/cron-reference.js';
+import { cachedTransitions, refHighWaterBefore, refWallAt } from '../helpers/cron-reference.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -25,16 +25,7 @@ const ZONES = [
 
 const iso = (t: number): string => new Date(t).toISOString();
 
-const transitionCache = new Map<string, number[]>();
-function transitions(zone: string, year: number): number[] {
-  const key = `${zone}@${year}`;
-  let found = transitionCache.get(key);
-  if (!found) {
-    found = refTransitions(zone, year);
-    transitionCache.set(key, found);
-  }
-  return found;
-}
+const transitions = cachedTransitions();
 
 /** Instants where the tables are easy to get wrong: at, just before and after transitions. */
 function interesting(zone: string, years: readonly number[]): number[] {
