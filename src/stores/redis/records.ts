@@ -13,8 +13,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError, type JobRecord } from 'timetable';
-import { instantMs } from '../sql/records.js';
+import type { JobRecord } from 'timetable';
+import { writableMs } from '../sql/records.js';
 import { recordShapeProblem, unreadableRecord } from '../unreadable.js';
 
 /** What a job's hash holds of a record (the lease fields aside), as script arguments. */
@@ -52,18 +52,12 @@ export function triggerFingerprint(trigger: unknown): string {
 
 /** The fields of a record about to be written. */
 export function toFields(record: JobRecord): RecordFields {
-  if (typeof record.id !== 'string' || record.id.length === 0) {
-    throw new InvalidArgumentError('record.id', record.id, 'a non-empty string');
-  }
-  if (!Number.isSafeInteger(record.version)) {
-    throw new InvalidArgumentError('record.version', record.version, 'an integer');
-  }
-  const next = record.nextRunTime;
+  const ms = writableMs(record);
   return {
     id: record.id,
     data: JSON.stringify(record),
-    next: next ?? '',
-    ms: next === null ? '' : String(instantMs(next, 'record.nextRunTime')),
+    next: record.nextRunTime ?? '',
+    ms: ms === null ? '' : String(ms),
     version: String(record.version),
     trigger: triggerFingerprint(record.trigger),
   };

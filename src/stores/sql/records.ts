@@ -44,14 +44,23 @@ export function instantMs(iso: string, field: string): number {
   return ms;
 }
 
-/** The columns of a record about to be written. */
-export function toColumns(record: JobRecord): RecordColumns {
+/**
+ * Checks what a store keys and orders a record by (its id, version and next run time) before it
+ * is written, and returns the next run time in epoch ms (`null`: paused).
+ */
+export function writableMs(record: JobRecord): number | null {
   if (typeof record.id !== 'string' || record.id.length === 0) {
     throw new InvalidArgumentError('record.id', record.id, 'a non-empty string');
   }
   if (!Number.isSafeInteger(record.version)) {
     throw new InvalidArgumentError('record.version', record.version, 'an integer');
   }
+  return record.nextRunTime === null ? null : instantMs(record.nextRunTime, 'record.nextRunTime');
+}
+
+/** The columns of a record about to be written. */
+export function toColumns(record: JobRecord): RecordColumns {
+  const ms = writableMs(record);
   const nextRunTime = record.nextRunTime;
   return {
     id_hash: sha256(record.id),
@@ -59,7 +68,7 @@ export function toColumns(record: JobRecord): RecordColumns {
     data: JSON.stringify(record),
     trigger_hash: sha256(JSON.stringify(record.trigger) ?? 'undefined'),
     next_run_time: nextRunTime,
-    next_run_ms: nextRunTime === null ? null : instantMs(nextRunTime, 'record.nextRunTime'),
+    next_run_ms: ms,
     version: record.version,
   };
 }
