@@ -8,6 +8,7 @@
  */
 import { ConflictingIdError, JobNotFoundError, MaxInstancesReachedError } from '../errors.js';
 import type { JobRecord, JobStore } from '../stores/job-store.js';
+import { withNextRunTime } from '../stores/next-record.js';
 import { toIso } from '../triggers/dates.js';
 import type { SchedulerContext } from './context.js';
 import { firstFireTime } from './fire-times.js';
@@ -86,7 +87,7 @@ export class JobOperations {
 
   async pause(id: string): Promise<Job> {
     return this.#queue.run(String(id), () =>
-      this.#update(id, (record) => ({ record: { ...record, nextRunTime: null, version: record.version + 1 } })),
+      this.#update(id, (record) => ({ record: withNextRunTime(record, null) })),
     );
   }
 
@@ -99,7 +100,7 @@ export class JobOperations {
         // The same checks as a new trigger gets: a broken trigger fails here, the job unchanged.
         const next = firstFireTime(triggerOfRecord(this.ctx, record), this.ctx.clock.now());
         finished = next === null;
-        return { record: { ...record, nextRunTime: next === null ? null : toIso(next), version: record.version + 1 } };
+        return { record: withNextRunTime(record, next === null ? null : toIso(next)) };
       });
       if (!finished) return job;
       await this.#remove(id, 'finished');

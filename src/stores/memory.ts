@@ -1,24 +1,28 @@
 /**
- * The in-memory job store: a map of records plus an indexed min-heap by next run time, so add,
- * update, remove, get and "next due job" cost O(log n) or less.
+ * The in-memory job store: a map of records plus a queue by next run time (buckets of jobs
+ * sharing an instant, in a heap of instants), so add, update, remove, get and "next due job" cost
+ * O(log n) or less, and O(1) among jobs due at the same instant.
  *
  * @module
  */
 import { ConcurrentModificationError, ConflictingIdError, JobNotFoundError } from '../errors.js';
 import { IsoMemo } from '../internal/iso-memo.js';
 import { sameJson } from '../internal/json.js';
-import { IndexedHeap, type HeapNode } from './heap.js';
+import { InstantQueue, type Bucket, type QueueNode } from './instant-queue.js';
 import type { JobRecord, JobRelease, JobStore } from './job-store.js';
+import { withNextRunTime } from './next-record.js';
 
 /**
  * One stored job: its record, its next run time parsed once, and its place in the queue and
  * lease. Mutable, so a release or an update moves the job without allocating a new entry.
  */
-class Entry implements HeapNode {
-  /** Queue key (managed by the heap). */
+class Entry implements QueueNode {
+  /** Queue key (managed by the queue). */
   key = 0;
-  /** Queue position, `-1` when not queued (managed by the heap). */
-  heapIndex = -1;
+  /** Queue bucket, `null` when not queued (managed by the queue). */
+  bucket: Bucket<QueueNode> | null = null;
+  /** Position in the bucket (managed by the queue). */
+  slot = -1;
   /** Who holds the job's lease, `null` when not leased. */
   leaseOwner: string | null = null;
   /** When the lease ends (epoch ms, exclusive). */
@@ -66,7 +70,7 @@ export class MemoryJobStore implements JobStore {
   /** Every job by id. */
   readonly #entries = new Map<string, Entry>();
   /** The jobs that can become due: not paused and not leased. */
-  readonly #queue = new IndexedHeap<Entry>();
+  readonly #queue = new InstantQueue<Entry>();
   /** Leased jobs; each is also in `#entries` (removing a job drops its lease). */
   readonly #leased = new Set<Entry>();
   /** Parses next run times: jobs sharing a slot are written with one string. */
@@ -209,14 +213,14 @@ export class MemoryJobStore implements JobStore {
       if (stored.record.nextRunTime !== release.acquiredRunTime || !sameJson(stored.record.trigger, acquiredTrigger)) {
         this.#enqueue(stored);
       } else if (release.nextRunTime === null && release.pause === true) {
-        stored.record = { ...stored.record, nextRunTime: null, version: stored.record.version + 1 };
+        stored.record = withNextRunTime(stored.record, null);
         stored.timeMs = null;
         this.#enqueue(stored);
       } else if (release.nextRunTime === null) {
         this.#entries.delete(release.id);
         removed.push(release.id);
       } else {
-        stored.record = { ...stored.record, nextRunTime: release.nextRunTime, version: stored.record.version + 1 };
+        stored.record = withNextRunTime(stored.record, release.nextRunTime);
         stored.timeMs = this.#parse(release.nextRunTime);
         this.#enqueue(stored);
       }

@@ -1,6 +1,4 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IndexedHeap, type HeapNode } from '../../src/stores/heap.js';
 import type { JobRecord } from '../../src/stores/job-store.js';
 import { MemoryJobStore } from '../../src/stores/memory.js';
 import { jobStoreContract, makeRecord } from '../contracts/job-store.contract.js';
@@ -21,101 +19,6 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** A fresh heap node, outside any heap. */
-const node = (id: string): HeapNode => ({ id, key: Number.NaN, heapIndex: -1 });
-/** What a test compares: a node's id and key (not its position). */
-const view = (n: HeapNode | undefined) => (n === undefined ? undefined : { id: n.id, timeMs: n.key });
-
-const byTimeThenId = (
-  a: { timeMs: number; id: string },
-  b: { timeMs: number; id: string },
-): number => a.timeMs - b.timeMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-describe('IndexedHeap', () => {
-  it('orders by key, then id', () => {
-    const heap = new IndexedHeap();
-    heap.insert(node('b'), 5);
-    heap.insert(node('a'), 5);
-    heap.insert(node('c'), 1);
-    expect([heap.pop(), heap.pop(), heap.pop(), heap.pop()].map(view)).toStrictEqual([
-      { id: 'c', timeMs: 1 },
-      { id: 'a', timeMs: 5 },
-      { id: 'b', timeMs: 5 },
-      undefined,
-    ]);
-  });
-
-  it('refuses duplicate inserts and unknown updates without changing anything', () => {
-    const heap = new IndexedHeap();
-    const a = node('a');
-    heap.insert(a, 1);
-    expect(() => heap.insert(a, 0)).toThrow(/duplicate/);
-    expect(() => heap.update(node('b'), 0)).toThrow(/unknown/);
-    expect(heap.remove(node('b'))).toBe(false);
-    expect(heap.size).toBe(1);
-    expect(view(heap.peek())).toStrictEqual({ id: 'a', timeMs: 1 });
-  });
-
-  it('marks nodes that leave the heap, so they can be inserted again', () => {
-    const heap = new IndexedHeap();
-    const [a, b] = [node('a'), node('b')];
-    heap.insert(a, 1);
-    heap.insert(b, 2);
-    expect(heap.pop()).toBe(a);
-    expect([heap.has(a), a.heapIndex]).toStrictEqual([false, -1]);
-    heap.clear();
-    expect([heap.has(b), b.heapIndex, heap.size]).toStrictEqual([false, -1, 0]);
-    heap.insert(a, 3);
-    heap.insert(b, 0);
-    expect(heap.pop()).toBe(b);
-  });
-
-  it('agrees with a sorted array on random operations', () => {
-    const op = fc.oneof(
-      fc.record({
-        kind: fc.constant('set' as const),
-        id: fc.integer({ min: 0, max: 30 }),
-        timeMs: fc.integer({ min: 0, max: 20 }),
-      }),
-      fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 30 }) }),
-      fc.constant({ kind: 'pop' as const }),
-    );
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const heap = new IndexedHeap();
-        const nodes = new Map<string, HeapNode>();
-        const nodeOf = (id: string): HeapNode => nodes.get(id) ?? nodes.set(id, node(id)).get(id)!;
-        let model: { id: string; timeMs: number }[] = [];
-        for (const step of ops) {
-          if (step.kind === 'pop') {
-            expect(view(heap.pop())).toStrictEqual(model.shift());
-          } else {
-            const id = `j${step.id}`;
-            const present = model.some((entry) => entry.id === id);
-            model = model.filter((entry) => entry.id !== id);
-            if (step.kind === 'remove') {
-              expect(heap.remove(nodeOf(id))).toBe(present);
-            } else {
-              model.push({ id, timeMs: step.timeMs });
-              if (present) heap.update(nodeOf(id), step.timeMs);
-              else heap.insert(nodeOf(id), step.timeMs);
-            }
-            model.sort(byTimeThenId);
-          }
-          expect(heap.size).toBe(model.length);
-          expect(view(heap.peek())).toStrictEqual(model[0]);
-          for (const entry of model) expect(heap.has(nodeOf(entry.id))).toBe(true);
-          for (const [id, n] of nodes) expect(heap.has(n)).toBe(model.some((entry) => entry.id === id));
-        }
-        const drained = [];
-        for (let top = heap.pop(); top !== undefined; top = heap.pop()) drained.push(view(top));
-        expect(drained).toStrictEqual(model);
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 describe('MemoryJobStore', () => {
   it('is not persistent and keeps its jobs across shutdown and start', async () => {
