@@ -43,12 +43,24 @@ interface Target {
  * toward `maxInstances` after the next `start()` nor keep a coalesce-`'all'` catch-up going.
  */
 interface Generation {
+  /** Runs in flight per job. */
   readonly instances: Map<string, number>;
-  readonly batches: Set<Promise<void>>;
+  /** Runs in flight in all (a count, not a set of promises: one fewer promise per run). */
+  running: number;
+  /** Called when `running` drops to zero. */
+  readonly idle: (() => void)[];
   abandoned: boolean;
 }
 
-const newGeneration = (): Generation => ({ instances: new Map(), batches: new Set(), abandoned: false });
+const newGeneration = (): Generation => ({ instances: new Map(), running: 0, idle: [], abandoned: false });
+
+/** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
+interface RunEnd {
+  readonly generation: Generation;
+  readonly jobId: string;
+  readonly store: string;
+  readonly runId: string | null;
+}
 
 /** Submits runs and reports their outcomes. */
 export class Runner {
@@ -79,11 +91,13 @@ export class Runner {
     recheck = false,
     runId: string | null = null,
   ): boolean {
-    return this.#start(record, store, run, runId, () =>
-      // The common case (no jitter) goes straight to the executor: one promise per run instead
-      // of an async batch and its handlers, which at thousands of runs a second matters.
-      delayMs === 0 ? this.#runOne(record, store, fn, run) : this.#runDelayed({ record, fn }, store, run, delayMs, recheck),
-    );
+    const end = this.#start(record, store, run, runId);
+    if (end === null) return false;
+    // The common case (no jitter) goes straight to the executor, and its one continuation also
+    // ends the run's count: at thousands of runs a second each promise and closure matters.
+    if (delayMs === 0) this.#runOne(record, store, fn, run, 0, end);
+    else this.#track(this.#runDelayed({ record, fn }, store, run, delayMs, recheck), end);
+    return true;
   }
 
   /**
@@ -103,9 +117,10 @@ export class Runner {
     runId: string | null = null,
   ): boolean {
     const run: PlannedRun = { scheduledRunTime: series.first, span: series };
-    return this.#start(record, store, run, runId, () =>
-      this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck),
-    );
+    const end = this.#start(record, store, run, runId);
+    if (end === null) return false;
+    this.#track(this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck), end);
+    return true;
   }
 
   /** Reports a run a shared store refused because its job had `maxInstances` runs in flight. */
@@ -125,9 +140,9 @@ export class Runner {
   /** Resolves when every submitted run has ended, or at once after {@link Runner.abandon}. */
   async drain(): Promise<void> {
     const abandoned = new Promise<void>((resolve) => (this.#abandon = resolve));
-    const { batches } = this.#generation;
-    while (batches.size > 0 && this.#abandon !== null) {
-      await Promise.race([Promise.allSettled([...batches]), abandoned]);
+    const generation = this.#generation;
+    while (generation.running > 0 && this.#abandon !== null) {
+      await Promise.race([new Promise<void>((resolve) => generation.idle.push(resolve)), abandoned]);
     }
     this.#abandon = null;
   }
@@ -147,32 +162,41 @@ export class Runner {
   }
 
   /**
-   * Counts one instance of the job around `body`, or skips it at `maxInstances` (counted here,
-   * unless a shared store counted it across schedulers: `runId`).
+   * Counts one instance of the job, or skips it at `maxInstances` (counted here, unless a shared
+   * store counted it across schedulers: `runId`) and returns `null`. The returned handle goes to
+   * {@link Runner.#end} exactly once, when the run (or series) has ended.
    */
-  #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null, body: () => Promise<void>): boolean {
+  #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null): RunEnd | null {
     const generation = this.#generation;
-    const { instances, batches } = generation;
-    const running = instances.get(record.id) ?? 0;
+    const running = generation.instances.get(record.id) ?? 0;
     if (runId === null && running >= record.maxInstances) {
       this.#emit('job:max-instances', record, store, run);
-      return false;
+      return null;
     }
-    instances.set(record.id, running + 1);
-    const batch = body();
-    batches.add(batch);
-    const done = (): void => {
-      const left = (instances.get(record.id) ?? 1) - 1;
-      if (left > 0) instances.set(record.id, left);
-      else instances.delete(record.id);
-      batches.delete(batch);
-      if (runId !== null) this.ctx.runLeases.ended(store, runId);
-    };
-    batch.then(done, (error: unknown) => {
-      this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
-      done();
-    });
-    return true;
+    generation.instances.set(record.id, running + 1);
+    generation.running++;
+    return { generation, jobId: record.id, store, runId };
+  }
+
+  /** Ends `end` once `body` settles (it should never reject; if it does, that is logged). */
+  #track(body: Promise<void>, end: RunEnd): void {
+    body.then(
+      () => this.#end(end),
+      (error: unknown) => {
+        this.ctx.log('error', `runs of job ${JSON.stringify(end.jobId)} failed`, error);
+        this.#end(end);
+      },
+    );
+  }
+
+  /** A run counted by {@link Runner.#start} has ended. */
+  #end({ generation, jobId, store, runId }: RunEnd): void {
+    const { instances } = generation;
+    const left = (instances.get(jobId) ?? 1) - 1;
+    if (left > 0) instances.set(jobId, left);
+    else instances.delete(jobId);
+    if (--generation.running === 0) for (const resolve of generation.idle.splice(0)) resolve();
+    if (runId !== null) this.ctx.runLeases.ended(store, runId);
   }
 
   /** One run after its jitter delay; cancelled by shutdown, dropped if the job changed meanwhile. */
@@ -245,12 +269,20 @@ export class Runner {
 
   /**
    * Submits one run now (its jitter `delayMs`, if any, already waited); the promise settles
-   * (never rejects) when it ends.
+   * (never rejects) when it ends and was reported, and then `end`, if given, is ended.
    */
-  #runOne(record: JobRecord, store: string, fn: TaskFunction | null, run: PlannedRun, delayMs = 0): Promise<void> {
+  #runOne(
+    record: JobRecord,
+    store: string,
+    fn: TaskFunction | null,
+    run: PlannedRun,
+    delayMs = 0,
+    end: RunEnd | null = null,
+  ): Promise<void> {
     const executor = this.ctx.executors.get(record.executor);
     if (!executor) {
       this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
+      if (end !== null) this.#end(end);
       return Promise.resolve();
     }
     this.#emit('job:submitted', record, store, run);
@@ -263,9 +295,22 @@ export class Runner {
       outcome = Promise.reject(error as Error);
     }
     return outcome.then(
-      (result) => this.#report(record, store, run, result),
-      (error: unknown) => this.#report(record, store, run, this.#rejected(error)),
+      (result) => this.#reportAndEnd(record, store, run, result, end),
+      (error: unknown) => this.#reportAndEnd(record, store, run, this.#rejected(error), end),
     );
+  }
+
+  /**
+   * Reports an outcome, then ends `end`. Never throws: nobody waits on a single run's promise,
+   * and a failed report must not keep the run counted forever.
+   */
+  #reportAndEnd(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome, end: RunEnd | null): void {
+    try {
+      this.#report(record, store, run, outcome);
+    } catch (error) {
+      this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
+    }
+    if (end !== null) this.#end(end);
   }
 
   /** What the executor runs for one slot of a job. */
