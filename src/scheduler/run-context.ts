@@ -16,13 +16,25 @@ export class RunContext implements JobContext {
   #job: Job | null = null;
   #scheduledRunTime: Date | null = null;
   #controller: AbortController | null = null;
+  readonly #fn: TaskFunction | null;
+  readonly #args: readonly JsonValue[];
 
+  /**
+   * @param fn - the task, `null` to look it up when called (a job whose executor runs tasks by
+   *   name elsewhere has none here, and such an executor never calls it)
+   * @param args - the task's own copy of the job's arguments
+   */
   constructor(
     private readonly ctx: SchedulerContext,
     private readonly record: JobRecord,
     private readonly store: string,
     private readonly slot: number,
-  ) {}
+    fn: TaskFunction | null,
+    args: readonly JsonValue[],
+  ) {
+    this.#fn = fn;
+    this.#args = args;
+  }
 
   /** @inheritDoc */
   get job(): Job {
@@ -55,10 +67,13 @@ export class RunContext implements JobContext {
    * `shutdown()` through its own reference to the scheduler before its first `await` is
    * recognized too.
    */
-  call(fn: TaskFunction, args: readonly JsonValue[]): unknown {
+  call(): unknown {
+    const fn = this.#fn ?? this.ctx.localTask(this.record);
+    const args = this.#args;
     const previous = this.ctx.enterCallerRun(this);
     try {
-      return fn(...args, this);
+      // Most jobs have no arguments: calling without a spread saves an array per run.
+      return args.length === 0 ? fn(this) : fn(...args, this);
     } finally {
       this.ctx.leaveCallerRun(previous);
     }

@@ -318,7 +318,7 @@ export class Runner {
     // Tasks get their own copy of the arguments: a task that mutates them must not change the
     // stored job.
     const args = record.args.length === 0 ? NO_ARGS : (structuredClone(record.args) as JsonValue[]);
-    const context = new RunContext(this.ctx, record, store, run.scheduledRunTime);
+    const context = new RunContext(this.ctx, record, store, run.scheduledRunTime, fn, args);
     return {
       jobId: record.id,
       task: record.task,
@@ -326,7 +326,7 @@ export class Runner {
       record,
       store,
       scheduledRunTime: run.scheduledRunTime,
-      call: () => context.call(fn ?? this.ctx.localTask(record), args),
+      call: () => context.call(),
       abort: (reason) => context.abort(reason),
       deadline:
         record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,
