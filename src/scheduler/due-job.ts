@@ -14,7 +14,7 @@ import { jitterDelay, planDueRuns, type DuePlan, type PlannedRun } from './plan.
 import type { TaskFunction } from './job.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { nextAfter } from './fire-times.js';
-import { reportRun } from './run-events.js';
+import { NO_FIELDS, reportRun } from './run-events.js';
 import type { Runner } from './runner.js';
 
 /** The runs of one due job, planned, not yet submitted (see {@link DueJobs.submit}). */
@@ -152,9 +152,9 @@ export class DueJobs {
   #reportMissed(id: string, store: string, missed: SlotSpan | null): void {
     if (missed === null || !this.ctx.events.has('job:missed')) return;
     if (missed.listed !== null && missed.listed.length <= MAX_LISTED_SLOTS) {
-      for (const slot of missed.listed) reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: slot, span: null }, {});
+      for (const slot of missed.listed) reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: slot, span: null }, NO_FIELDS);
     } else {
-      reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: missed.first, span: missed }, {});
+      reportRun(this.ctx, 'job:missed', id, store, { scheduledRunTime: missed.first, span: missed }, NO_FIELDS);
     }
   }
 

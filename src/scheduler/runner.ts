@@ -19,7 +19,7 @@ import { nextAfter } from './fire-times.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
 import { RunContext } from './run-context.js';
-import { reportRun, type RunEventName } from './run-events.js';
+import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
 
 /** Arguments of a job without any: spread into the call, never handed to the task itself. */
 const NO_ARGS: readonly JsonValue[] = [];
@@ -343,6 +343,8 @@ export class Runner {
   #report(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome): void {
     switch (outcome.status) {
       case 'success':
+        // Checked before the fields are built: most runs end here, mostly with nobody listening.
+        if (!this.ctx.events.has('job:executed')) return;
         reportRun(this.ctx, 'job:executed', record.id, store, run, {
           returnValue: outcome.returnValue,
           durationMs: outcome.finishedAt - outcome.startedAt,
@@ -371,7 +373,7 @@ export class Runner {
   }
 
   #emit(name: RunEventName, record: JobRecord, store: string, run: PlannedRun): void {
-    reportRun(this.ctx, name, record.id, store, run, {});
+    reportRun(this.ctx, name, record.id, store, run, NO_FIELDS);
   }
 
   /** Waits `delayMs` in steps no timer can overflow (2^31-1 ms); `false` if cancelled. */

@@ -9,6 +9,7 @@ import { ConcurrentModificationError, ConflictingIdError, JobNotFoundError } fro
 import { IsoMemo } from '../internal/iso-memo.js';
 import { sameJson } from '../internal/json.js';
 import { InstantQueue, type Bucket, type QueueNode } from './instant-queue.js';
+import { LeaseList, type LeaseLink } from './lease-list.js';
 import type { JobRecord, JobRelease, JobStore } from './job-store.js';
 import { withNextRunTime } from './next-record.js';
 
@@ -16,7 +17,7 @@ import { withNextRunTime } from './next-record.js';
  * One stored job: its record, its next run time parsed once, and its place in the queue and
  * lease. Mutable, so a release or an update moves the job without allocating a new entry.
  */
-class Entry implements QueueNode {
+class Entry implements QueueNode, LeaseLink<Entry> {
   /** Queue key (managed by the queue). */
   key = 0;
   /** Queue bucket, `null` when not queued (managed by the queue). */
@@ -29,6 +30,10 @@ class Entry implements QueueNode {
   leaseUntil = 0;
   /** The trigger spec the job had when it was leased: a release after a new trigger is ignored. */
   leaseTrigger: JobRecord['trigger'] | null = null;
+  /** Links of the store's lease list (managed by the list). */
+  leasePrev: Entry | null = null;
+  leaseNext: Entry | null = null;
+  leased = false;
 
   constructor(
     readonly id: string,
@@ -72,7 +77,7 @@ export class MemoryJobStore implements JobStore {
   /** The jobs that can become due: not paused and not leased. */
   readonly #queue = new InstantQueue<Entry>();
   /** Leased jobs; each is also in `#entries` (removing a job drops its lease). */
-  readonly #leased = new Set<Entry>();
+  readonly #leased = new LeaseList<Entry>();
   /**
    * At most the earliest lease end in `#leased` (a removed lease does not raise it): until `now`
    * reaches it no lease can have expired, so acquiring skips the scan. With thousands of jobs
@@ -239,7 +244,7 @@ export class MemoryJobStore implements JobStore {
         if (entry.leaseUntil < bound) bound = entry.leaseUntil;
         continue;
       }
-      // Deleting the current element while iterating a Set is safe.
+      // The list lets the current node be deleted while iterating.
       this.#endLease(entry);
       this.#enqueue(entry);
     }
