@@ -7,12 +7,10 @@
  * @module
  */
 
-/** What a listed node carries; the links are managed by the list. @internal */
+/** What a listed node carries; the links are managed by the list (both `null` when out of it). @internal */
 export interface LeaseLink<T> {
   leasePrev: T | null;
   leaseNext: T | null;
-  /** Whether the node is in the list. */
-  leased: boolean;
 }
 
 /** A list of nodes, each in it at most once. @internal */
@@ -25,10 +23,14 @@ export class LeaseList<T extends LeaseLink<T>> {
     return this.#size;
   }
 
+  /** Whether `node` is in the list: linked to a neighbour, or the only node. */
+  has(node: T): boolean {
+    return node.leasePrev !== null || this.#head === node;
+  }
+
   /** Adds `node` (no-op when it is already in). */
   add(node: T): void {
-    if (node.leased) return;
-    node.leased = true;
+    if (this.has(node)) return;
     node.leasePrev = null;
     node.leaseNext = this.#head;
     if (this.#head !== null) this.#head.leasePrev = node;
@@ -38,12 +40,11 @@ export class LeaseList<T extends LeaseLink<T>> {
 
   /** Removes `node` (no-op when it is not in). */
   delete(node: T): void {
-    if (!node.leased) return;
+    if (!this.has(node)) return;
     const { leasePrev: prev, leaseNext: next } = node;
     if (prev === null) this.#head = next;
     else prev.leaseNext = next;
     if (next !== null) next.leasePrev = prev;
-    node.leased = false;
     node.leasePrev = null;
     node.leaseNext = null;
     this.#size--;
@@ -53,7 +54,6 @@ export class LeaseList<T extends LeaseLink<T>> {
   clear(): void {
     for (let node = this.#head; node !== null; ) {
       const next: T | null = node.leaseNext;
-      node.leased = false;
       node.leasePrev = null;
       node.leaseNext = null;
       node = next;

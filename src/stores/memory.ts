@@ -33,7 +33,6 @@ class Entry implements QueueNode, LeaseLink<Entry> {
   /** Links of the store's lease list (managed by the list). */
   leasePrev: Entry | null = null;
   leaseNext: Entry | null = null;
-  leased = false;
 
   constructor(
     readonly id: string,
