@@ -60,6 +60,30 @@ describe('robustness of the loop and the runner', () => {
     await scheduler.shutdown();
   });
 
+  it('runs the due slot of a trigger that stops increasing, then pauses the job and reports it once', async () => {
+    const { clock, scheduler } = makeScheduler();
+    const events = recordEvents(scheduler);
+    const slots: number[] = [];
+    // Fires at 10 s and 20 s, then answers 20 s again: not later than the previous fire time.
+    const stuck: Trigger = {
+      getNextFireTime: (previous, now) => new Date(Math.min((previous ?? now).getTime() + 10 * S, T0 + 20 * S)),
+      toJSON: () => ({ type: 'stuck' }),
+      toString: () => 'stuck',
+    };
+    await scheduler.addJob((ctx: JobContext) => void slots.push(ctx.scheduledRunTime.getTime() - T0), stuck, {
+      id: 'stuck',
+      nextRunTime: at(10 * S),
+    });
+    await scheduler.start();
+    await clock.advance(60 * S);
+    expect(slots).toEqual([10 * S, 20 * S]);
+    const invalid = ofType(events, 'job:invalid');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ jobId: 'stuck', paused: true, error: { code: 'ERR_INVALID_TRIGGER' } });
+    expect((await scheduler.getJob('stuck'))?.paused).toBe(true);
+    await scheduler.shutdown();
+  });
+
   it.each([
     ['rejects', () => Promise.reject(new Error('executor broke'))],
     ['throws', () => { throw new Error('executor broke'); }],
