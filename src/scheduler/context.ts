@@ -16,6 +16,7 @@ import { TriggerRegistry } from '../triggers/registry.js';
 import type { AnyTriggerSpec } from '../triggers/specs.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
+import { IsoMemo } from '../internal/iso-memo.js';
 import type { Job, TaskFunction } from './job.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedJobDefaults } from './options.js';
@@ -36,6 +37,11 @@ export class SchedulerContext {
   /** Functions passed directly to addJob, by job id (non-persistent stores only). */
   readonly inlineTasks = new Map<string, TaskFunction>();
   readonly triggers = new TriggerRegistry();
+  /**
+   * Writes first run times: jobs added for the same instant share one string (one conversion,
+   * and one copy in memory, instead of one per job).
+   */
+  readonly firstRunIso = new IsoMemo();
   state: SchedulerState = 'stopped';
   // Records are immutable and keep their trigger spec object across writes, so the spec object
   // identifies the trigger built from it: no rebuild per run for in-memory stores.

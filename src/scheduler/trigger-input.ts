@@ -11,7 +11,6 @@ import { InvalidTriggerError, SchedulerError, SerializationError } from '../erro
 import { checkJson } from '../internal/json.js';
 import { isPlainObject } from '../internal/validate.js';
 import type { JobRecord } from '../stores/job-store.js';
-import { toIso } from '../triggers/dates.js';
 import type { AnyTriggerSpec } from '../triggers/specs.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { DateTrigger } from '../triggers/date.js';
@@ -132,7 +131,7 @@ export function resolveTrigger(
 export function firstRunTime(ctx: SchedulerContext, trigger: Trigger): string {
   const first = firstFireTime(trigger, ctx.clock.now());
   if (first === null) throw new InvalidTriggerError('trigger', describeTrigger(trigger), 'it has no fire time left');
-  return toIso(first);
+  return ctx.firstRunIso.toIso(first);
 }
 
 /** The trigger of a stored record (rebuilt from its spec when not cached). */
