@@ -1,6 +1,6 @@
 /**
  * The memory job store's leased jobs, as an intrusive doubly linked list: adding and removing a
- * job is two field writes, with no hashing and no table to grow and shrink. Thousands of jobs
+ * job are a few field writes, with no hashing and no table to grow and shrink. Thousands of jobs
  * are leased and released every second under load, where a `Set` cost more than the queue.
  *
  * @internal
@@ -23,7 +23,7 @@ export class LeaseList<T extends LeaseLink<T>> {
     return this.#size;
   }
 
-  /** Whether `node` is in the list: linked to a neighbour, or the only node. */
+  /** Whether `node` is in the list: it has a previous node, or it is the first. */
   has(node: T): boolean {
     return node.leasePrev !== null || this.#head === node;
   }
