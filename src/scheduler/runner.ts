@@ -195,7 +195,10 @@ export class Runner {
     const left = (instances.get(jobId) ?? 1) - 1;
     if (left > 0) instances.set(jobId, left);
     else instances.delete(jobId);
-    if (--generation.running === 0) for (const resolve of generation.idle.splice(0)) resolve();
+    // The count drops to zero after every burst of runs; only a drain() in progress waits on it.
+    if (--generation.running === 0 && generation.idle.length > 0) {
+      for (const resolve of generation.idle.splice(0)) resolve();
+    }
     if (runId !== null) this.ctx.runLeases.ended(store, runId);
   }
 

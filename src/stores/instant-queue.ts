@@ -31,10 +31,13 @@ const COMPACT_MIN = 64;
 
 /** The nodes of one instant, in id order once sorted; removed nodes leave holes (`null`). @internal */
 export class Bucket<T extends QueueNode> implements HeapNode {
+  /** Instants are unique in the heap of instants: no tie to break. */
   readonly id = '';
+  /** Position in the heap of instants (managed by the heap). */
   heapIndex = -1;
   /** Nodes by slot; `null` where one was removed. Slots before `head` are all holes. */
   nodes: (T | null)[] = [];
+  /** The first slot that may hold a node. */
   head = 0;
   /** Nodes present (not holes). */
   live = 0;
@@ -43,8 +46,10 @@ export class Bucket<T extends QueueNode> implements HeapNode {
   /** The id last appended: a smaller one appended after it breaks the order. */
   lastId = '';
 
+  /** @param key - the instant (epoch ms) */
   constructor(public key: number) {}
 
+  /** Adds `node` after the others, noting when that breaks the id order. */
   append(node: T): void {
     if (this.live > 0 && node.id < this.lastId) this.sorted = false;
     this.lastId = node.id;
@@ -53,6 +58,7 @@ export class Bucket<T extends QueueNode> implements HeapNode {
     this.live++;
   }
 
+  /** Removes `node` from the middle, leaving a hole. Precondition: `node` is in this bucket. */
   delete(node: T): void {
     this.nodes[node.slot] = null;
     this.live--;
