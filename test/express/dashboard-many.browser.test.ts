@@ -89,18 +89,19 @@ describe.skipIf(!haveChromium)('dashboard with 10,000 jobs in headless Chromium'
 
   it('sorts by next run when the user picks it, paging in that order', async () => {
     await page.getByTestId('list-state').selectOption('');
+    // Jobs that run between two pages move past the cursor and show again (their key in the order
+    // changed), so the scheduler holds its runs while the test pages. A pass under way at pause()
+    // ends within this turn of the event loop (the memory store answers in microtasks), before
+    // the list by next run is first fetched.
+    scheduler.pause();
+    await new Promise((resolve) => setImmediate(resolve));
     await page.getByTestId('list-sort').selectOption('nextRun');
-    // The 100 every-second jobs run first (in the order of their phase within the second).
+    // The 100 every-second jobs come first (in the order of their phase within the second).
     const everySecond = Array.from({ length: 100 }, (_, n) => id(n * 100));
     await expect.poll(async () => (await rowIds()).sort(), { timeout: WAIT_MS }).toEqual(everySecond);
-    // Then the hourly ones, soonest first: job-09998, job-09997, ... (job-09999 is paused, so
-    // last). An every-second job that ran after page 1 was fetched has moved past the cursor and
-    // shows again at the top of page 2 (its key in the order changed), so those rows are skipped.
-    const started = Date.now();
-    await page.getByTestId('page-next').click();
-    const hourly = async (): Promise<string[]> => (await rowIds()).filter((row) => !everySecond.includes(row)).slice(0, 3);
-    await expect.poll(hourly, { timeout: WAIT_MS }).toEqual([id(9998), id(9997), id(9996)]);
-    timings.push(`next page by next run: ${Date.now() - started} ms`);
+    // Then the hourly ones, soonest first: job-09998 (job-09999 is paused, so last).
+    await timed('next page by next run', id(9998), () => page.getByTestId('page-next').click());
+    scheduler.resume();
     await page.getByTestId('list-sort').selectOption('id');
     // Until the new order applies, a refresh of the page by next run may also show job-00000 first
     // (it ran after the cursor was taken), so wait for the first row and the range together.
