@@ -8,7 +8,7 @@ import { LongTimer } from '../clock/long-timer.js';
 import { InvalidArgumentError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import { checkBoolean, checkInteger, checkOptions } from '../internal/validate.js';
 import type { Executor, ExecutorContext, RunOutcome, RunRequest } from './executor.js';
-import { abortQuietly, RunQueue, startCheck, type QueuedRun } from './run-queue.js';
+import { abortQuietly, ENQUEUE, RunQueue, startCheck, type QueuedRun } from './run-queue.js';
 
 /** Options of {@link PromiseExecutor}. */
 export interface PromiseExecutorOptions {
@@ -21,7 +21,10 @@ export interface PromiseExecutorOptions {
 }
 
 /** A run holding a slot; it keeps the clock its timer was armed on, in case start() swaps it. */
-interface Active extends QueuedRun {
+interface Active {
+  readonly request: RunRequest;
+  /** Where the outcome goes. */
+  readonly queued: QueuedRun;
   readonly clock: Clock;
   readonly startedAt: number;
   timer: LongTimer | null;
@@ -82,10 +85,18 @@ export class PromiseExecutor implements Executor {
    * @param request - the run to perform
    */
   submit(request: RunRequest): Promise<RunOutcome> {
-    if (!this.#queue.accepting || this.#clock === null) {
-      return Promise.resolve({ status: 'cancelled', checkedAt: this.#now() });
-    }
-    return this.#queue.push(request);
+    return new Promise<RunOutcome>((resolve) => this[ENQUEUE]({ request, resolve }));
+  }
+
+  /**
+   * As {@link PromiseExecutor.submit}, with the outcome given to `queued.resolve` (at once for a
+   * run refused as `'cancelled'`) instead of a promise: a scheduler's runs skip a promise each.
+   *
+   * @internal
+   */
+  [ENQUEUE](queued: QueuedRun): void {
+    if (!this.#queue.accepting || this.#clock === null) queued.resolve({ status: 'cancelled', checkedAt: this.#now() });
+    else this.#queue.enqueue(queued);
   }
 
   /**
@@ -116,12 +127,13 @@ export class PromiseExecutor implements Executor {
     return this.#clock === null ? Date.now() : this.#clock.now();
   }
 
-  #begin({ request, resolve }: QueuedRun): void {
+  #begin(queued: QueuedRun): void {
+    const { request } = queued;
     const clock = this.#clock as Clock;
     const startedAt = clock.now();
     const problem = startCheck(request, startedAt);
     if (problem !== null) {
-      resolve(refused(problem, request, startedAt));
+      queued.resolve(refused(problem, request, startedAt));
       return;
     }
     const { timeoutMs } = request;
@@ -130,21 +142,21 @@ export class PromiseExecutor implements Executor {
     // returns at once needs no bookkeeping, and most scheduled tasks are such or start async work.
     let active: Active | null = null;
     if (timeoutMs !== null) {
-      active = this.#track(request, resolve, clock, startedAt);
+      active = this.#track(queued, clock, startedAt);
       this.#armTimeout(active, timeoutMs);
     }
     let result: unknown;
     try {
       result = request.call();
       if (!isThenable(result)) {
-        this.#settle(active, resolve, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
+        this.#settle(active, queued, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
         return;
       }
     } catch (error) {
-      this.#settle(active, resolve, { status: 'error', error, startedAt, finishedAt: clock.now() });
+      this.#settle(active, queued, { status: 'error', error, startedAt, finishedAt: clock.now() });
       return;
     }
-    const running = active ?? this.#track(request, resolve, clock, startedAt);
+    const running = active ?? this.#track(queued, clock, startedAt);
     // Both handlers are attached, so a task that rejects after its timeout or a cancellation
     // never becomes an unhandled rejection; #end ignores outcomes of runs that already ended.
     new Promise<unknown>((settle) => settle(result)).then(
@@ -153,15 +165,15 @@ export class PromiseExecutor implements Executor {
     );
   }
 
-  #track(request: RunRequest, resolve: QueuedRun['resolve'], clock: Clock, startedAt: number): Active {
-    const active: Active = { request, resolve, clock, startedAt, timer: null, ended: false };
+  #track(queued: QueuedRun, clock: Clock, startedAt: number): Active {
+    const active: Active = { request: queued.request, queued, clock, startedAt, timer: null, ended: false };
     this.#running.add(active);
     return active;
   }
 
   /** Ends a run that finished inside its call: tracked ones through #end, others directly. */
-  #settle(active: Active | null, resolve: (outcome: RunOutcome) => void, outcome: RunOutcome): void {
-    if (active === null) resolve(outcome);
+  #settle(active: Active | null, queued: QueuedRun, outcome: RunOutcome): void {
+    if (active === null) queued.resolve(outcome);
     else this.#end(active, outcome);
   }
 
@@ -181,9 +193,19 @@ export class PromiseExecutor implements Executor {
     active.timer?.cancel();
     active.timer = null;
     this.#running.delete(active);
-    active.resolve(outcome);
+    active.queued.resolve(outcome);
     this.#queue.pump();
   }
+}
+
+/**
+ * `executor` when it is a {@link PromiseExecutor} whose `submit` is the built-in one (a subclass
+ * or a spy that replaces `submit` must see every run), else `null`.
+ *
+ * @internal
+ */
+export function directHandOff(executor: Executor): PromiseExecutor | null {
+  return executor instanceof PromiseExecutor && executor.submit === PromiseExecutor.prototype.submit ? executor : null;
 }
 
 /** The outcome of a run that failed its start check. */

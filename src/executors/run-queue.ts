@@ -10,11 +10,21 @@
 import { Fifo } from '../internal/fifo.js';
 import type { RunOutcome, RunRequest } from './executor.js';
 
-/** A run waiting for a slot. */
+/**
+ * A run waiting for a slot: the request, and where its outcome goes. `resolve` is called as a
+ * method of the queued run (`queued.resolve(outcome)`), exactly once.
+ */
 export interface QueuedRun {
   readonly request: RunRequest;
-  readonly resolve: (outcome: RunOutcome) => void;
+  resolve(outcome: RunOutcome): void;
 }
+
+/**
+ * The built-in executor's hand-off without a promise: `executor[ENQUEUE](queued)` takes a run
+ * as `submit` does and gives its outcome to `queued.resolve`. Only the scheduler uses it, and
+ * only where `submit` is the built-in one (see `directHandOff` in `promise.ts`).
+ */
+export const ENQUEUE: unique symbol = Symbol('timetable.enqueue');
 
 /**
  * Why a run may not start at `now`: `'missed'` past its deadline, `'bad-timeout'` when its
@@ -57,17 +67,20 @@ export class RunQueue {
 
   /** Queues a run and resolves with its outcome; it starts on a microtask at the earliest. */
   push(request: RunRequest): Promise<RunOutcome> {
-    return new Promise<RunOutcome>((resolve) => {
-      this.#queue.push({ request, resolve });
-      // Started on a microtask, so the caller finishes its bookkeeping before the task runs.
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true;
-        queueMicrotask(() => {
-          this.#pumpScheduled = false;
-          this.pump();
-        });
-      }
-    });
+    return new Promise<RunOutcome>((resolve) => this.enqueue({ request, resolve }));
+  }
+
+  /** Queues a run whose outcome goes to `queued.resolve`; it starts on a microtask at the earliest. */
+  enqueue(queued: QueuedRun): void {
+    this.#queue.push(queued);
+    // Started on a microtask, so the caller finishes its bookkeeping before the task runs.
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      queueMicrotask(() => {
+        this.#pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   // Re-entrant calls (a run ending synchronously inside `begin`) return at once and the outer

@@ -8,8 +8,9 @@
  */
 import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
-import type { RunOutcome, RunRequest } from '../executors/executor.js';
-import type { JsonValue } from '../json.js';
+import type { Executor, RunOutcome } from '../executors/executor.js';
+import { directHandOff } from '../executors/promise.js';
+import { ENQUEUE } from '../executors/run-queue.js';
 import { sameJson } from '../internal/json.js';
 import type { JobRecord } from '../stores/job-store.js';
 import type { Trigger } from '../triggers/trigger.js';
@@ -18,11 +19,8 @@ import type { SchedulerContext } from './context.js';
 import { nextAfter } from './fire-times.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
-import { RunContext } from './run-context.js';
 import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
-
-/** Arguments of a job without any: spread into the call, never handed to the task itself. */
-const NO_ARGS: readonly JsonValue[] = [];
+import { RunTicket, SettledRuns } from './run-ticket.js';
 
 /** Longest timer Node accepts. */
 const MAX_TIMER = 2 ** 31 - 1;
@@ -55,7 +53,7 @@ interface Generation {
 const newGeneration = (): Generation => ({ instances: new Map(), running: 0, idle: [], abandoned: false });
 
 /** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
-interface RunEnd {
+export interface RunEnd {
   readonly generation: Generation;
   readonly jobId: string;
   readonly store: string;
@@ -67,6 +65,7 @@ export class Runner {
   #generation = newGeneration();
   readonly #waits = new Set<JitterWait>();
   #abandon: (() => void) | null = null;
+  readonly #settled = new SettledRuns((ticket) => this.#reportAndEnd(ticket));
 
   constructor(private readonly ctx: SchedulerContext) {}
 
@@ -95,7 +94,7 @@ export class Runner {
     if (end === null) return false;
     // The common case (no jitter) goes straight to the executor, and its one continuation also
     // ends the run's count: at thousands of runs a second each promise and closure matters.
-    if (delayMs === 0) this.#runOne(record, store, fn, run, 0, end);
+    if (delayMs === 0) this.#hand(record, store, fn, run, 0, end);
     else this.#track(this.#runDelayed({ record, fn }, store, run, delayMs, recheck), end);
     return true;
   }
@@ -270,71 +269,70 @@ export class Runner {
     }
   }
 
+  /** Submits one run now (its jitter `delayMs`, if any, already waited); settles once it was reported. */
+  #runOne(record: JobRecord, store: string, fn: TaskFunction | null, run: PlannedRun, delayMs = 0): Promise<void> {
+    return new Promise((resolve) => {
+      const ticket = this.#hand(record, store, fn, run, delayMs, null);
+      if (ticket === null) resolve();
+      else ticket.reported = resolve;
+    });
+  }
+
   /**
-   * Submits one run now (its jitter `delayMs`, if any, already waited); the promise settles
-   * (never rejects) when it ends and was reported, and then `end`, if given, is ended.
+   * Hands one run to its executor; it is reported when it ends, and then `end`, if given, is
+   * ended. Returns the run, or `null` when its executor does not exist (reported at once).
    */
-  #runOne(
+  #hand(
     record: JobRecord,
     store: string,
     fn: TaskFunction | null,
     run: PlannedRun,
-    delayMs = 0,
-    end: RunEnd | null = null,
-  ): Promise<void> {
+    delayMs: number,
+    end: RunEnd | null,
+  ): RunTicket | null {
     const executor = this.ctx.executors.get(record.executor);
     if (!executor) {
       this.#emitError(record, store, run, new ExecutorNotFoundError(record.executor), 0);
       if (end !== null) this.#end(end);
-      return Promise.resolve();
+      return null;
     }
     this.#emit('job:submitted', record, store, run);
+    const ticket = new RunTicket(this.ctx, this.#settled, record, store, fn, run, delayMs, end);
+    const direct = directHandOff(executor);
+    if (direct !== null) direct[ENQUEUE](ticket);
+    else this.#submitTo(executor, ticket);
+    return ticket;
+  }
+
+  /** Submits to an executor of another kind, through the promise of the `Executor` contract. */
+  #submitTo(executor: Executor, ticket: RunTicket): void {
     let outcome: Promise<RunOutcome>;
     try {
       // Promise.resolve: an executor that breaks the contract with a plain value or a thenable
-      // still ends up in #report (a native promise passes through as itself).
-      outcome = Promise.resolve(executor.submit(this.#request(record, store, fn, run, delayMs)));
+      // still ends up reported (a native promise passes through as itself).
+      outcome = Promise.resolve(executor.submit(ticket.detached()));
     } catch (error) {
       outcome = Promise.reject(error as Error);
     }
-    return outcome.then(
-      (result) => this.#reportAndEnd(record, store, run, result, end),
-      (error: unknown) => this.#reportAndEnd(record, store, run, this.#rejected(error), end),
+    outcome.then(
+      (result) => ticket.resolve(result),
+      (error: unknown) => ticket.resolve(this.#rejected(error)),
     );
   }
 
   /**
-   * Reports an outcome, then ends `end`. Never throws: nobody waits on a single run's promise,
-   * and a failed report must not keep the run counted forever.
+   * Reports a run's outcome, then ends its count and wakes whoever awaits it. Never throws: a
+   * failed report must not keep the run counted forever.
    */
-  #reportAndEnd(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome, end: RunEnd | null): void {
+  #reportAndEnd(ticket: RunTicket): void {
+    const { record, store, run, end } = ticket;
     try {
-      this.#report(record, store, run, outcome);
+      this.#report(record, store, run, ticket.outcome as RunOutcome);
     } catch (error) {
       this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
     }
     if (end !== null) this.#end(end);
-  }
-
-  /** What the executor runs for one slot of a job. */
-  #request(record: JobRecord, store: string, fn: TaskFunction | null, run: PlannedRun, delayMs: number): RunRequest {
-    // Tasks get their own copy of the arguments: a task that mutates them must not change the
-    // stored job.
-    const args = record.args.length === 0 ? NO_ARGS : (structuredClone(record.args) as JsonValue[]);
-    const context = new RunContext(this.ctx, record, store, run.scheduledRunTime, fn, args);
-    return {
-      jobId: record.id,
-      task: record.task,
-      args: record.args,
-      record,
-      store,
-      scheduledRunTime: run.scheduledRunTime,
-      call: () => context.call(),
-      abort: (reason) => context.abort(reason),
-      deadline:
-        record.misfireGraceTime === null ? null : run.scheduledRunTime + record.misfireGraceTime * 1000 + delayMs,
-      timeoutMs: record.timeout === null ? null : record.timeout * 1000,
-    };
+    ticket.reported?.();
   }
 
   /** An executor must never reject or throw; one that does is reported as the run's error. */

@@ -17,7 +17,10 @@ import { describeCrash, describeStartError, WorkerPool, type PoolRun } from './p
  * A run holding a thread. It is *ended* once its outcome is reported (which at a timeout or a
  * forced shutdown comes before the thread is free) and *settled* once its thread is free again.
  */
-interface Active extends QueuedRun {
+interface Active {
+  readonly request: RunRequest;
+  /** Where the outcome goes. */
+  readonly queued: QueuedRun;
   readonly run: PoolRun;
   readonly clock: Clock;
   readonly startedAt: number;
@@ -198,17 +201,18 @@ export class WorkerExecutor implements Executor {
     return this.#clock === null ? Date.now() : this.#clock.now();
   }
 
-  #begin(started: Started, { request, resolve }: QueuedRun): void {
+  #begin(started: Started, queued: QueuedRun): void {
+    const { request } = queued;
     const { clock } = started;
     const startedAt = clock.now();
     const problem = startCheck(request, startedAt);
     if (problem === 'missed') {
-      resolve({ status: 'missed', checkedAt: startedAt });
+      queued.resolve({ status: 'missed', checkedAt: startedAt });
       return;
     }
     if (problem === 'bad-timeout') {
       const error = new InvalidArgumentError('request.timeoutMs', request.timeoutMs, 'null or a finite number >= 0');
-      resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
+      queued.resolve({ status: 'error', error, startedAt, finishedAt: startedAt });
       return;
     }
     const { timeoutMs } = request;
@@ -224,7 +228,7 @@ export class WorkerExecutor implements Executor {
       },
       timeoutMs !== null,
     );
-    const active: Active = { request, resolve, run, clock, startedAt, timer: null, ended: false };
+    const active: Active = { request, queued, run, clock, startedAt, timer: null, ended: false };
     this.#running.add(active);
     if (timeoutMs !== null) active.timer = new LongTimer(clock, timeoutMs, () => this.#timedOut(active, timeoutMs));
     run.answer.then(
@@ -279,7 +283,7 @@ export class WorkerExecutor implements Executor {
     active.ended = true;
     active.timer?.cancel();
     active.timer = null;
-    active.resolve(outcome);
+    active.queued.resolve(outcome);
   }
 
   /** Frees the run's thread for the next queued run. */
