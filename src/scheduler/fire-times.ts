@@ -8,7 +8,24 @@
  * @module
  */
 import { InvalidTriggerError, SchedulerError } from '../errors.js';
+import { CronTrigger } from '../triggers/cron/cron-trigger.js';
+import { IntervalTrigger } from '../triggers/interval.js';
+import { NEXT_MS, type NextMs } from '../triggers/next-ms.js';
 import type { Trigger } from '../triggers/trigger.js';
+
+const CRON_NEXT = CronTrigger.prototype.getNextFireTime;
+const INTERVAL_NEXT = IntervalTrigger.prototype.getNextFireTime;
+
+/**
+ * The numeric search of a built-in trigger that answers `getNextFireTime` with its own method;
+ * `null` for any other trigger, including a subclass that overrides it (its answer is the one
+ * that counts).
+ */
+function numeric(trigger: Trigger): NextMs | null {
+  if (trigger instanceof CronTrigger) return trigger.getNextFireTime === CRON_NEXT ? trigger : null;
+  if (trigger instanceof IntervalTrigger) return trigger.getNextFireTime === INTERVAL_NEXT ? trigger : null;
+  return null;
+}
 
 /** A trigger's `toString()` for an error message, or a stand-in when that fails too. */
 export function describeTrigger(trigger: Trigger): string {
@@ -28,9 +45,18 @@ export function describeTrigger(trigger: Trigger): string {
  *   `InvalidTriggerError` on field `getNextFireTime`
  */
 export function fireTime(trigger: Trigger, previous: Date | null, now: Date): number | null {
+  return timeAfter(trigger, previous === null ? null : previous.getTime(), now);
+}
+
+/** {@link fireTime} with `previous` in epoch ms: a built-in trigger is asked without a `Date`. */
+function timeAfter(trigger: Trigger, previous: number | null, now: Date): number | null {
   let next: unknown;
   try {
-    next = trigger.getNextFireTime(previous, now);
+    const search = numeric(trigger);
+    const nowMs = now.getTime();
+    // An invalid instant goes to getNextFireTime, whose error names it.
+    if (search !== null && !Number.isNaN(previous ?? nowMs)) return search[NEXT_MS](previous, nowMs);
+    next = trigger.getNextFireTime(previous === null ? null : new Date(previous), now);
   } catch (error) {
     if (error instanceof SchedulerError) throw error;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -53,7 +79,7 @@ export function firstFireTime(trigger: Trigger, now: number): number | null {
  * @throws as {@link fireTime}, and `InvalidTriggerError` for a time that does not increase
  */
 export function nextAfter(trigger: Trigger, previous: number, now: Date): number | null {
-  const time = fireTime(trigger, new Date(previous), now);
+  const time = timeAfter(trigger, previous, now);
   if (time !== null && !(time > previous)) {
     throw new InvalidTriggerError(
       'getNextFireTime',

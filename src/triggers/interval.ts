@@ -19,6 +19,7 @@ import {
 import { nextFireTimes } from './preview.js';
 import { FIXED_SET } from './sequence.js';
 import { describe, withBounds } from './bounds.js';
+import { NEXT_MS } from './next-ms.js';
 
 /** Options of {@link IntervalTrigger}. The units add up; fractions are allowed (`hours: 1.5`). */
 export interface IntervalTriggerOptions {
@@ -153,16 +154,20 @@ export class IntervalTrigger implements Trigger {
    * @param now - the current time
    */
   getNextFireTime(previousFireTime: Date | null, now: Date): Date | null {
+    const [field, value] = previousFireTime === null ? ['now', now] : ['previousFireTime', previousFireTime];
+    const time = value.getTime();
+    if (Number.isNaN(time)) throw new InvalidArgumentError(field, value, 'a valid Date');
+    const next = previousFireTime === null ? this[NEXT_MS](null, time) : this[NEXT_MS](time, 0);
+    return next === null ? null : new Date(next);
+  }
+
+  /** {@link IntervalTrigger.getNextFireTime} in epoch ms, for the scheduler. @internal */
+  [NEXT_MS](previous: number | null, now: number): number | null {
     let next: number;
-    if (previousFireTime !== null) next = previousFireTime.getTime() + this.intervalMs;
-    else if (this.#start === null) next = now.getTime() + this.intervalMs;
-    else next = firstGridPoint(this.#start, this.intervalMs, now.getTime());
-    if (next > this.#limit) return null;
-    if (Number.isNaN(next)) {
-      const [field, value] = previousFireTime === null ? ['now', now] : ['previousFireTime', previousFireTime];
-      throw new InvalidArgumentError(field, value, 'a valid Date');
-    }
-    return new Date(next);
+    if (previous !== null) next = previous + this.intervalMs;
+    else if (this.#start === null) next = now + this.intervalMs;
+    else next = firstGridPoint(this.#start, this.intervalMs, now);
+    return next > this.#limit ? null : next;
   }
 
   /**

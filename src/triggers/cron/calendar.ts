@@ -31,8 +31,8 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + doe - 719_468;
 }
 
-/** Breaks a wall time (ms) into its fields. */
-export function civilFromWall(wall: number): CivilTime {
+/** Breaks a wall time (ms) into its fields, written into `into` when given (no allocation). */
+export function civilFromWall(wall: number, into?: CivilTime): CivilTime {
   const days = Math.floor(wall / DAY_MS);
   let rest = wall - days * DAY_MS;
   const z = days + 719_468;
@@ -48,7 +48,14 @@ export function civilFromWall(wall: number): CivilTime {
   rest -= hour * 3_600_000;
   const minute = Math.floor(rest / 60_000);
   const second = Math.floor((rest - minute * 60_000) / 1000);
-  return { year, month, day, hour, minute, second };
+  if (into === undefined) return { year, month, day, hour, minute, second };
+  into.year = year;
+  into.month = month;
+  into.day = day;
+  into.hour = hour;
+  into.minute = minute;
+  into.second = second;
+  return into;
 }
 
 /** The wall time (ms) of the given fields. */

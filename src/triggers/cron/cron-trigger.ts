@@ -28,6 +28,7 @@ import { FIXED_SET } from '../sequence.js';
 import { CronSchedule, MAX_YEAR, MIN_YEAR, type CronFields } from './schedule.js';
 import { surelyMatches } from './sure-match.js';
 import { describe, withBounds } from '../bounds.js';
+import { NEXT_MS } from '../next-ms.js';
 
 /** A cron field value: an expression such as `'9-17'`, `'*\/15'`, `'mon-fri'`, or a number. */
 export type CronFieldValue = string | number;
@@ -216,12 +217,21 @@ export class CronTrigger implements Trigger {
    * @param now - the current time
    */
   getNextFireTime(previousFireTime: Date | null, now: Date): Date | null {
-    let from = previousFireTime === null ? now.getTime() : previousFireTime.getTime() + 1;
+    const from = previousFireTime === null ? now.getTime() : previousFireTime.getTime() + 1;
     if (Number.isNaN(from)) throw triggerFail(previousFireTime === null ? 'now' : 'previousFireTime', previousFireTime ?? now, 'a valid Date');
-    if (this.#start !== null && from < this.#start) from = this.#start;
-    const next = nextFireInstant(this.#search(), this.#zone, this.dstMode, from);
-    if (next === null || (this.#end !== null && next > this.#end)) return null;
-    return new Date(next);
+    const next = this.#firstFrom(from);
+    return next === null ? null : new Date(next);
+  }
+
+  /** {@link CronTrigger.getNextFireTime} in epoch ms, for the scheduler. @internal */
+  [NEXT_MS](previous: number | null, now: number): number | null {
+    return this.#firstFrom(previous === null ? now : previous + 1);
+  }
+
+  /** The first fire time at or after the instant `from`, within the start and end dates. */
+  #firstFrom(from: number): number | null {
+    const next = nextFireInstant(this.#search(), this.#zone, this.dstMode, this.#start !== null && from < this.#start ? this.#start : from);
+    return next === null || (this.#end !== null && next > this.#end) ? null : next;
   }
 
   /**

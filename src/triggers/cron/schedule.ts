@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { civilFromWall, wallFromCivil } from './calendar.js';
+import { civilFromWall, wallFromCivil, type CivilTime } from './calendar.js';
 import { DayMasks, firstDayFrom } from './days.js';
 
 /** First and last year a cron schedule can fire in. */
@@ -61,6 +61,8 @@ export class CronSchedule {
   readonly #minutes: Int8Array | Int16Array;
   readonly #seconds: Int8Array | Int16Array;
   readonly #days: DayMasks;
+  /** Where {@link CronSchedule.firstMatch} breaks its start down: one object per schedule, not per call. */
+  readonly #civil: CivilTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
 
   constructor(fields: CronFields) {
     this.#fields = fields;
@@ -81,7 +83,7 @@ export class CronSchedule {
    * there is none before the year `MAX_YEAR` ends (or before `limitYear`).
    */
   firstMatch(wall: number, limitYear = MAX_YEAR): number | null {
-    const c = civilFromWall(Math.ceil(wall / 1000) * 1000);
+    const c = civilFromWall(Math.ceil(wall / 1000) * 1000, this.#civil);
     // Plain locals, no destructuring into arrays: this runs once per fire time.
     let year = c.year;
     let month = c.month;
