@@ -102,7 +102,8 @@ export class DueJobs {
       if (kept !== null) return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(kept) }, work, start: null };
       if (plan.failure === null) return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start: null };
     }
-    this.#reported.delete(`${store}\0${id}`);
+    // A usable record clears its invalid report (checked first: the key is a string per fire).
+    if (this.#reported.size > 0) this.#reported.delete(`${store}\0${id}`);
     if (defer && plan.series !== null && plan.failure === null) {
       // A catch-up on a shared store runs one slot per commit: the job stays held at the next
       // slot while this one runs, then is let go, due again, and planned afresh (by whichever

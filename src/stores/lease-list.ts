@@ -13,9 +13,10 @@ export interface LeaseLink<T> {
   leaseNext: T | null;
 }
 
-/** A list of nodes, each in it at most once. @internal */
+/** A list of nodes in the order they were added, each in it at most once. @internal */
 export class LeaseList<T extends LeaseLink<T>> {
   #head: T | null = null;
+  #tail: T | null = null;
   #size = 0;
 
   /** Number of nodes. */
@@ -23,18 +24,27 @@ export class LeaseList<T extends LeaseLink<T>> {
     return this.#size;
   }
 
+  /**
+   * The node added first, or `null`. A scheduler hands jobs back in the order it took them, so
+   * the job a release names is most often this one: found without a lookup by id.
+   */
+  get first(): T | null {
+    return this.#head;
+  }
+
   /** Whether `node` is in the list: it has a previous node, or it is the first. */
   has(node: T): boolean {
     return node.leasePrev !== null || this.#head === node;
   }
 
-  /** Adds `node` (no-op when it is already in). */
+  /** Adds `node` at the end (no-op when it is already in). */
   add(node: T): void {
     if (this.has(node)) return;
-    node.leasePrev = null;
-    node.leaseNext = this.#head;
-    if (this.#head !== null) this.#head.leasePrev = node;
-    this.#head = node;
+    node.leasePrev = this.#tail;
+    node.leaseNext = null;
+    if (this.#tail === null) this.#head = node;
+    else this.#tail.leaseNext = node;
+    this.#tail = node;
     this.#size++;
   }
 
@@ -44,7 +54,8 @@ export class LeaseList<T extends LeaseLink<T>> {
     const { leasePrev: prev, leaseNext: next } = node;
     if (prev === null) this.#head = next;
     else prev.leaseNext = next;
-    if (next !== null) next.leasePrev = prev;
+    if (next === null) this.#tail = prev;
+    else next.leasePrev = prev;
     node.leasePrev = null;
     node.leaseNext = null;
     this.#size--;
@@ -59,10 +70,11 @@ export class LeaseList<T extends LeaseLink<T>> {
       node = next;
     }
     this.#head = null;
+    this.#tail = null;
     this.#size = 0;
   }
 
-  /** The nodes, most recently added first; the current one may be deleted while iterating. */
+  /** The nodes, in the order they were added; the current one may be deleted while iterating. */
   *[Symbol.iterator](): Generator<T> {
     for (let node = this.#head; node !== null; ) {
       const next: T | null = node.leaseNext;

@@ -208,7 +208,9 @@ export class MemoryJobStore implements JobStore {
   async releaseJobs(owner: string, releases: JobRelease[]): Promise<string[]> {
     const removed: string[] = [];
     for (const release of releases) {
-      const stored = this.#entries.get(release.id);
+      // Jobs come back in the order they were leased, mostly: the oldest lease saves a lookup.
+      const oldest = this.#leased.first;
+      const stored = oldest !== null && oldest.id === release.id ? oldest : this.#entries.get(release.id);
       if (stored === undefined || stored.leaseOwner !== owner) continue;
       const acquiredTrigger = stored.leaseTrigger;
       this.#endLease(stored);

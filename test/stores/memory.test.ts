@@ -53,6 +53,28 @@ describe('MemoryJobStore', () => {
     expect(await store.acquireDueJobs(iso(15), 'B', 5000, 1)).toHaveLength(1);
   });
 
+  it('takes releases in any order, each from the holder of its lease only', async () => {
+    const store = new MemoryJobStore();
+    for (const id of ['a', 'b', 'c', 'd']) await store.addJob(makeRecord({ id, nextRunTime: iso(0) }));
+    expect((await store.acquireDueJobs(iso(1), 'A', 60_000, 3)).map((r) => r.id)).toStrictEqual(['a', 'b', 'c']);
+    expect((await store.acquireDueJobs(iso(1), 'B', 60_000, 3)).map((r) => r.id)).toStrictEqual(['d']);
+    const release = (id: string, seconds: number) => ({ id, acquiredRunTime: iso(0), nextRunTime: iso(seconds) });
+    // 'a' holds the oldest lease, but B does not hold it: nothing changes.
+    await store.releaseJobs('B', [release('a', 99)]);
+    expect((await store.getJob('a'))?.nextRunTime).toBe(iso(0));
+    await store.releaseJobs('A', [release('c', 30), release('a', 10)]);
+    await store.releaseJobs('B', [release('d', 40)]);
+    await store.releaseJobs('A', [release('b', 20), release('a', 99)]); // 'a' was let go already
+    const jobs = await store.getJobs();
+    expect(jobs.map((r) => [r.id, r.nextRunTime, r.version])).toStrictEqual([
+      ['a', iso(10), 2],
+      ['b', iso(20), 2],
+      ['c', iso(30), 2],
+      ['d', iso(40), 2],
+    ]);
+    expect(await store.getNextRunTime()).toBe(iso(10));
+  });
+
   it('drains 100,000 jobs through acquire and release in due order', async () => {
     const store = new MemoryJobStore();
     const count = 100_000;
