@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import type { ClockTimer } from '../clock/clock.js';
+import type { Clock, ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import type { Executor, RunOutcome } from '../executors/executor.js';
 import { directHandOff } from '../executors/promise.js';
@@ -17,6 +17,7 @@ import type { Trigger } from '../triggers/trigger.js';
 import { MAX_CATCH_UP } from './backlog.js';
 import type { SchedulerContext } from './context.js';
 import { nextAfter } from './fire-times.js';
+import { InstanceCounts } from './instance-counts.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
 import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
@@ -42,7 +43,7 @@ interface Target {
  */
 interface Generation {
   /** Runs in flight per job. */
-  readonly instances: Map<string, number>;
+  readonly instances: InstanceCounts;
   /** Runs in flight in all (a count, not a set of promises: one fewer promise per run). */
   running: number;
   /** Called when `running` drops to zero. */
@@ -50,7 +51,7 @@ interface Generation {
   abandoned: boolean;
 }
 
-const newGeneration = (): Generation => ({ instances: new Map(), running: 0, idle: [], abandoned: false });
+const newGeneration = (clock: Clock): Generation => ({ instances: new InstanceCounts(clock), running: 0, idle: [], abandoned: false });
 
 /** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
 export interface RunEnd {
@@ -62,16 +63,18 @@ export interface RunEnd {
 
 /** Submits runs and reports their outcomes. */
 export class Runner {
-  #generation = newGeneration();
+  #generation: Generation;
   readonly #waits = new Set<JitterWait>();
   #abandon: (() => void) | null = null;
   readonly #settled = new SettledRuns((ticket) => this.#reportAndEnd(ticket));
 
-  constructor(private readonly ctx: SchedulerContext) {}
+  constructor(private readonly ctx: SchedulerContext) {
+    this.#generation = newGeneration(ctx.clock);
+  }
 
   /** Runs of `jobId` in flight (including ones waiting for their jitter delay). */
   inFlight(jobId: string): number {
-    return this.#generation.instances.get(jobId) ?? 0;
+    return this.#generation.instances.get(jobId);
   }
 
   /**
@@ -154,7 +157,7 @@ export class Runner {
   abandon(): void {
     this.ctx.runLeases.abandonAll();
     this.#generation.abandoned = true;
-    this.#generation = newGeneration();
+    this.#generation = newGeneration(this.ctx.clock);
     const release = this.#abandon;
     this.#abandon = null;
     release?.();
@@ -167,12 +170,10 @@ export class Runner {
    */
   #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null): RunEnd | null {
     const generation = this.#generation;
-    const running = generation.instances.get(record.id) ?? 0;
-    if (runId === null && running >= record.maxInstances) {
+    if (!generation.instances.add(record.id, runId === null ? record.maxInstances : Infinity)) {
       this.#emit('job:max-instances', record, store, run);
       return null;
     }
-    generation.instances.set(record.id, running + 1);
     generation.running++;
     return { generation, jobId: record.id, store, runId };
   }
@@ -190,10 +191,7 @@ export class Runner {
 
   /** A run counted by {@link Runner.#start} has ended. */
   #end({ generation, jobId, store, runId }: RunEnd): void {
-    const { instances } = generation;
-    const left = (instances.get(jobId) ?? 1) - 1;
-    if (left > 0) instances.set(jobId, left);
-    else instances.delete(jobId);
+    generation.instances.remove(jobId);
     // The count drops to zero after every burst of runs; only a drain() in progress waits on it.
     if (--generation.running === 0 && generation.idle.length > 0) {
       for (const resolve of generation.idle.splice(0)) resolve();
