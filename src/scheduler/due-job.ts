@@ -116,15 +116,14 @@ export class DueJobs {
       return { release: { id, acquiredRunTime, nextRunTime: this.#iso.toIso(at), hold: true }, work: work + 1, start };
     }
     let start: PlannedStart | null = null;
-    if (plan.run !== null || plan.series !== null) {
-      // A job whose trigger finished is no longer stored once released: its runs cannot be
-      // checked against the store, and need not be (nobody can change it any more).
-      const recheck = plan.nextRunTime !== null;
+    // A job whose trigger finished is no longer stored once released: its runs cannot be
+    // checked against the store, and need not be (nobody can change it any more).
+    const recheck = plan.nextRunTime !== null;
+    if (defer && (plan.run !== null || plan.series !== null)) {
       start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck, hold: null };
-      if (!defer) {
-        this.submit(start);
-        start = null;
-      }
+    } else {
+      // Submitted at once: no PlannedStart is built for the common case.
+      this.#submit(record, store, fn, trigger, plan.run, plan.series, delay, recheck, null);
     }
     if (plan.failure !== null) {
       this.#invalid(record, store, plan.failure, true);
@@ -133,9 +132,23 @@ export class DueJobs {
     return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start };
   }
 
-  /** Submits planned runs; `runId` when a shared store recorded them. */
+  /** Submits planned runs that waited for their store's commit; `runId` when it recorded them. */
   submit(start: PlannedStart, runId: string | null = null): void {
     const { record, store, fn, trigger, run, series, delayMs, recheck } = start;
+    this.#submit(record, store, fn, trigger, run, series, delayMs, recheck, runId);
+  }
+
+  #submit(
+    record: JobRecord,
+    store: string,
+    fn: TaskFunction | null,
+    trigger: Trigger,
+    run: PlannedRun | null,
+    series: SlotSpan | null,
+    delayMs: number,
+    recheck: boolean,
+    runId: string | null,
+  ): void {
     if (run !== null) this.runner.submit(record, store, fn, run, delayMs, recheck, runId);
     else if (series !== null) this.runner.submitSeries(record, store, fn, trigger, series, delayMs, recheck, runId);
   }
