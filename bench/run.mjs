@@ -61,7 +61,7 @@ const EXIT_LIMIT_MS = 5_000;
 const PLAN = {
   w1: { sizes: [10_000, 100_000], repeats: 3, limitMs: { 10_000: 40_000, 100_000: 25_000 } },
   w2: { repeats: 3, limitMs: 30_000 },
-  w3: { sizes: [1_000, 10_000], kinds: ['cron', 'interval'], repeats: 1, limitMs: 40_000 },
+  w3: { sizes: [1_000, 10_000], kinds: ['cron', 'interval'], repeats: 1, limitMs: 45_000 },
   w4: { repeats: 3, limitMs: 30_000 },
   // W5: every store beside the memory store, one run each (20 s windows); the limit covers
   // 10,000 adds on a slow database.

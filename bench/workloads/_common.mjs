@@ -100,13 +100,15 @@ export const round = (x, digits = 2) => (x === null ? null : Number(x.toFixed(di
 /**
  * W3, W4 and W5: `n` jobs on a `period` grid for `windowMs`. Jobs are added first; the window starts
  * at the first slot at least 500 ms after the adds returned (and not before the interval anchor),
+ * plus `warmupMs` of slots measured apart (`warmup*` fields: the first seconds of a process that
+ * just added its jobs, when the runtime still compiles the hot code and collects the adds' garbage),
  * and ends after the last slot's fires are in (or `period - early` ms after it).
  *
  * `adapter` replaces the library's adapter module (W5: timetable on a given store). `probe`
  * (`{ read(), diff(a, b) }`, async `read`) is read where the CPU time is, and `diff` of the two
  * readings is returned as `probe`, beside the fires those readings enclose (`cpuFires`).
  */
-export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: given = null, probe = null }) {
+export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: given = null, probe = null, warmupMs = 0 }) {
   const adapter = given ?? (await loadAdapter(lib));
   const instance = await adapter.create();
   const slots = windowMs / period;
@@ -130,12 +132,21 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: 
   const addStart = preciseNow();
   await instance.add(n, schedule, onFire);
   const addMs = preciseNow() - addStart;
-  const start = Math.max(anchor, Math.ceil((Date.now() + 500) / period) * period);
+  const warmStart = Math.max(anchor, Math.ceil((Date.now() + 500) / period) * period);
+  const start = warmStart + warmupMs;
   const end = start + windowMs;
   lastSlot = end - period;
 
   // CPU is read 30% of a period before the window's first and past its last slot, away from the bursts.
   const cpuAt = [start - 0.3 * period, end - 0.3 * period];
+  let warmCpu = null;
+  if (warmupMs > 0) {
+    await until(warmStart - 0.3 * period);
+    const cpuW0 = process.cpuUsage();
+    const warmT0 = Date.now();
+    await until(cpuAt[0]);
+    warmCpu = { usage: process.cpuUsage(cpuW0), t0: warmT0, t1: Date.now() };
+  }
   await until(cpuAt[0]);
   const probe0 = probe === null ? null : await probe.read();
   const cpu0 = process.cpuUsage();
@@ -163,11 +174,15 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: 
   let reported = 0;
   const lateness = [];
   const staleLateness = [];
+  const warmLateness = [];
+  let warmCpuFires = 0;
   for (let k = 0; k < log.length; k++) {
     const ms = log.ms[k];
     if (ms >= cpuT0 && ms < cpuT1) cpuFires++;
+    if (warmCpu !== null && ms >= warmCpu.t0 && ms < warmCpu.t1) warmCpuFires++;
     const slot = slotOf(log.slots[k], ms, origin, period, early);
     if (slot === log.slots[k]) reported++;
+    if (slot >= warmStart && slot < start) warmLateness.push(log.precise[k] - slot);
     // A fire during the window for a due time before it: the library runs that far behind.
     if (slot < start && ms >= start && ms < end) staleLateness.push(log.precise[k] - slot);
     if (slot < start || slot >= end) continue;
@@ -183,6 +198,14 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: 
   }
   lateness.sort((a, b) => a - b);
   staleLateness.sort((a, b) => a - b);
+  warmLateness.sort((a, b) => a - b);
+  const warmup = warmCpu === null ? {} : {
+    warmupSeconds: warmupMs / 1000,
+    warmupFires: warmLateness.length,
+    warmupExpected: n * (warmupMs / period),
+    warmupLatenessP99: round(percentile(warmLateness, 99)),
+    warmupCpuUsPerFire: warmCpuFires > 0 ? round((warmCpu.usage.user + warmCpu.usage.system) / warmCpuFires) : null,
+  };
   const cpuUs = cpu1.user + cpu1.system;
   return {
     n,
@@ -200,6 +223,7 @@ export async function dispatch({ lib, n, kind, period, windowMs, cron, adapter: 
     staleFires: staleLateness.length,
     staleLatenessP50: round(percentile(staleLateness, 50)),
     cpuFires,
+    ...warmup,
     ...(probe === null ? {} : { probe: probed }),
     addMs: round(addMs, 1),
     shutdownMs: round(shutdownMs, 1),
