@@ -95,8 +95,8 @@ export class Runner {
   ): boolean {
     const end = this.#start(record, store, run, runId);
     if (end === null) return false;
-    // The common case (no jitter) goes straight to the executor, and its one continuation also
-    // ends the run's count: at thousands of runs a second each promise and closure matters.
+    // The common case (no jitter) goes straight to the executor, and its count ends when its
+    // outcome is reported: at thousands of runs a second each promise and closure matters.
     if (delayMs === 0) this.#hand(record, store, fn, run, 0, end);
     else this.#track(this.#runDelayed({ record, fn }, store, run, delayMs, recheck), end);
     return true;
