@@ -17,7 +17,7 @@ import type { Trigger } from '../triggers/trigger.js';
 import { MAX_CATCH_UP } from './backlog.js';
 import type { SchedulerContext } from './context.js';
 import { nextAfter } from './fire-times.js';
-import { InstanceCounts } from './instance-counts.js';
+import { InstanceCounts, type InstanceCount } from './instance-counts.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
 import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
@@ -56,6 +56,8 @@ const newGeneration = (clock: Clock): Generation => ({ instances: new InstanceCo
 /** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
 export interface RunEnd {
   readonly generation: Generation;
+  /** The job's count in `generation`, one lower when the run ends. */
+  readonly count: InstanceCount;
   readonly jobId: string;
   readonly store: string;
   readonly runId: string | null;
@@ -170,12 +172,13 @@ export class Runner {
    */
   #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null): RunEnd | null {
     const generation = this.#generation;
-    if (!generation.instances.add(record.id, runId === null ? record.maxInstances : Infinity)) {
+    const count = generation.instances.add(record.id, runId === null ? record.maxInstances : Infinity);
+    if (count === null) {
       this.#emit('job:max-instances', record, store, run);
       return null;
     }
     generation.running++;
-    return { generation, jobId: record.id, store, runId };
+    return { generation, count, jobId: record.id, store, runId };
   }
 
   /** Ends `end` once `body` settles (it should never reject; if it does, that is logged). */
@@ -190,8 +193,8 @@ export class Runner {
   }
 
   /** A run counted by {@link Runner.#start} has ended. */
-  #end({ generation, jobId, store, runId }: RunEnd): void {
-    generation.instances.remove(jobId);
+  #end({ generation, count, store, runId }: RunEnd): void {
+    generation.instances.remove(count);
     // The count drops to zero after every burst of runs; only a drain() in progress waits on it.
     if (--generation.running === 0 && generation.idle.length > 0) {
       for (const resolve of generation.idle.splice(0)) resolve();
