@@ -4,11 +4,11 @@
  * Each job's count is one small object, handed to the run that added to it and taken back from
  * that run when it ends: a run costs one map lookup instead of four (with thousands of runs a
  * second, the lookups in a large map were a tenth of the CPU of a run). A count that drops to
- * zero stays in the map: a job that runs every second would otherwise
- * leave the map and enter it again every second, and with thousands of such jobs that churn
- * cost more than the rest of the bookkeeping of a run. Zero counts are swept out at most once
- * per {@link SWEEP_MS} (looked at after every {@link CHECK_AFTER} counts that dropped to
- * zero), so jobs that ran once and are gone do not pile up.
+ * zero stays in the map: a job that runs every second would otherwise leave the map and enter
+ * it again every second, and with thousands of such jobs that churn cost more than the rest of
+ * the bookkeeping of a run. Zero counts are swept out at most once per {@link SWEEP_MS} (looked
+ * at after every {@link CHECK_AFTER} counts that dropped to zero), so jobs that ran once and
+ * are gone do not pile up.
  *
  * @internal
  * @module
