@@ -34,7 +34,7 @@ describe('InstanceCounts', () => {
     );
   });
 
-  it('never counts below zero, and a swept job starts again from zero', () => {
+  it('never counts below zero: a count ended twice still lets the job run again up to its limit', () => {
     const clock = new VirtualClock(0);
     const counts = new InstanceCounts(clock);
     const first = counts.add('a', 1) as InstanceCount;
