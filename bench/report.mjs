@@ -784,9 +784,9 @@ small first batch so that the first runs start after one small commit.`],
   [/^W5 .* 10,000/, `**W5 at 10,000 jobs/s.** A pass takes the due jobs 1,000 at a time and every batch pays its own
 acquisition and commit (about 20 statements, 60-150 ms on an idle machine, several times that when the node
 and the server share 2 busy cores), one batch after the other: the tenth batch starts about half a second
-after its second on SQLite (in the process) and about a second on PostgreSQL and MySQL, and p99 with it. Once a pass runs past the next second, the jobs it has not reached yet
-are found a second behind and run once for their latest second (coalesce \`'latest'\`, the default): those
-are the missing fires, more on PostgreSQL and MySQL (a round trip per statement) than on SQLite (in the
+after its second on SQLite (in the process) and about a second on PostgreSQL and MySQL, and p99 with it.
+Once a pass runs past the next second, the jobs it has not reached yet are found a second behind and
+run once for their latest second (coalesce \`'latest'\`, the default): those are the missing fires, more on PostgreSQL and MySQL (a round trip per statement) than on SQLite (in the
 process). Reaching 500 ms needs the batches to overlap (acquire the next while the previous commits, on
 the pool's other connections) or the acquisition ahead of the due time.`],
   [/^W6 .*lost/, `**W6 lost slots.** They come from one gap in the library (not the harness): after a takeover, a job
