@@ -17,6 +17,7 @@ import type { AnyTriggerSpec } from '../triggers/specs.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
 import { IsoMemo } from '../internal/iso-memo.js';
+import { JobSlots, type JobSlot } from './job-slots.js';
 import type { Job, TaskFunction } from './job.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedJobDefaults } from './options.js';
@@ -34,8 +35,8 @@ export class SchedulerContext {
   readonly stores = new Map<string, JobStore>();
   readonly executors = new Map<string, Executor>();
   readonly tasks = new Map<string, TaskFunction>();
-  /** Functions passed directly to addJob, by job id (non-persistent stores only). */
-  readonly inlineTasks = new Map<string, TaskFunction>();
+  /** Per job: the function passed to addJob (non-persistent stores only) and the runs in flight. */
+  readonly slots: JobSlots;
   readonly triggers = new TriggerRegistry();
   /**
    * Writes first run times: jobs added for the same instant share one string (one conversion,
@@ -68,6 +69,7 @@ export class SchedulerContext {
     readonly jobDefaults: ResolvedJobDefaults,
   ) {
     this.events = new TypedEmitter<SchedulerEventMap>(logger, SCHEDULER_EVENT_NAMES);
+    this.slots = new JobSlots(clock);
   }
 
   /** Emits `name` with `fields`, adding `type` and `timestamp`; skipped when nobody listens. */
@@ -116,15 +118,16 @@ export class SchedulerContext {
 
   /**
    * The function a record runs, or `null` when its executor runs tasks by name elsewhere (and
-   * does not know the task to be missing). @throws TaskNotFoundError
+   * does not know the task to be missing). `slot`: the job's slot, when the caller has it.
+   * @throws TaskNotFoundError
    */
-  taskOf(record: JobRecord): TaskFunction | null {
-    return this.remoteTask(record.executor, record.task) === null ? null : this.localTask(record);
+  taskOf(record: JobRecord, slot?: JobSlot): TaskFunction | null {
+    return this.remoteTask(record.executor, record.task) === null ? null : this.localTask(record, slot);
   }
 
   /** The function a record runs in this process. @throws TaskNotFoundError */
-  localTask(record: JobRecord): TaskFunction {
-    const fn = record.inlineTask ? this.inlineTasks.get(record.id) : this.tasks.get(record.task);
+  localTask(record: JobRecord, slot?: JobSlot): TaskFunction {
+    const fn = record.inlineTask ? (slot ?? this.slots.find(record.id))?.task : this.tasks.get(record.task);
     if (!fn) {
       throw new TaskNotFoundError(
         record.task,

@@ -12,6 +12,7 @@ import { MAX_CATCH_UP, MAX_LISTED_SLOTS, type SlotSpan } from './backlog.js';
 import type { SchedulerContext } from './context.js';
 import { jitterDelay, planDueRuns, type DuePlan, type PlannedRun } from './plan.js';
 import type { TaskFunction } from './job.js';
+import type { JobSlot } from './job-slots.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { nextAfter } from './fire-times.js';
 import { NO_FIELDS, reportRun } from './run-events.js';
@@ -76,9 +77,10 @@ export class DueJobs {
     let trigger;
     let fn;
     let delay = 0;
+    const slot = this.ctx.slots.of(id);
     try {
       trigger = this.ctx.triggerOf(record);
-      fn = this.ctx.taskOf(record);
+      fn = this.ctx.taskOf(record, slot);
       plan = planDueRuns(trigger, this.#iso.toMs(acquiredRunTime), now, gracePeriod(record), record.coalesce, nowDate);
       const jitter = record.jitter ?? trigger.jitter ?? null;
       if ((plan.run !== null || plan.series !== null) && typeof jitter === 'number' && jitter > 0) {
@@ -123,7 +125,7 @@ export class DueJobs {
       start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck, hold: null };
     } else {
       // Submitted at once: no PlannedStart is built for the common case.
-      this.#submit(record, store, fn, trigger, plan.run, plan.series, delay, recheck, null);
+      this.#submit(record, store, fn, slot, trigger, plan.run, plan.series, delay, recheck, null);
     }
     if (plan.failure !== null) {
       this.#invalid(record, store, plan.failure, true);
@@ -135,13 +137,16 @@ export class DueJobs {
   /** Submits planned runs that waited for their store's commit; `runId` when it recorded them. */
   submit(start: PlannedStart, runId: string | null = null): void {
     const { record, store, fn, trigger, run, series, delayMs, recheck } = start;
-    this.#submit(record, store, fn, trigger, run, series, delayMs, recheck, runId);
+    // The slot is looked up again: an idle one may have been swept out during the commit.
+    const slot = this.ctx.slots.of(record.id);
+    this.#submit(record, store, fn, slot, trigger, run, series, delayMs, recheck, runId);
   }
 
   #submit(
     record: JobRecord,
     store: string,
     fn: TaskFunction | null,
+    slot: JobSlot,
     trigger: Trigger,
     run: PlannedRun | null,
     series: SlotSpan | null,
@@ -149,8 +154,8 @@ export class DueJobs {
     recheck: boolean,
     runId: string | null,
   ): void {
-    if (run !== null) this.runner.submit(record, store, fn, run, delayMs, recheck, runId);
-    else if (series !== null) this.runner.submitSeries(record, store, fn, trigger, series, delayMs, recheck, runId);
+    if (run !== null) this.runner.submit(record, store, fn, slot, run, delayMs, recheck, runId);
+    else if (series !== null) this.runner.submitSeries(record, store, fn, slot, trigger, series, delayMs, recheck, runId);
   }
 
   /** The run `start` stands for, for a report (its first slot). */

@@ -151,7 +151,7 @@ export async function release(
 /** Reports the jobs a store removed when they were handed back (their trigger finished). */
 function reportRemoved(ctx: SchedulerContext, alias: string, removed: readonly string[]): void {
   for (const id of removed) {
-    ctx.inlineTasks.delete(id);
+    ctx.slots.setTask(id, null);
     ctx.emit('job:removed', { jobId: id, store: alias, reason: 'finished' });
   }
 }

@@ -87,14 +87,10 @@ export class JobWriter {
    */
   setInline(id: string, inline: TaskFunction | null | undefined): () => void {
     if (inline === undefined) return () => undefined;
-    const { inlineTasks } = this.ctx;
-    const before = inlineTasks.get(id);
-    if (inline) inlineTasks.set(id, inline);
-    else inlineTasks.delete(id);
-    return () => {
-      if (before) inlineTasks.set(id, before);
-      else inlineTasks.delete(id);
-    };
+    const { slots } = this.ctx;
+    const before = slots.task(id);
+    slots.setTask(id, inline);
+    return () => slots.setTask(id, before);
   }
 
   /**

@@ -122,7 +122,7 @@ export class JobOperations {
     if (this.ctx.state !== 'stopped') {
       for (const name of aliases) {
         const store = this.ctx.store(name);
-        if (!store.persistent) for (const record of await store.getJobs()) this.ctx.inlineTasks.delete(record.id);
+        if (!store.persistent) for (const record of await store.getJobs()) this.ctx.slots.setTask(record.id, null);
         await store.removeAllJobs();
       }
     }
@@ -187,7 +187,7 @@ export class JobOperations {
     const run = { scheduledRunTime: now, span: null };
     const shared = sharedRuns(this.ctx.store(found.store));
     if (shared === null) {
-      if (!this.runner.submit(found.record, found.store, fn, run, 0)) {
+      if (!this.runner.submit(found.record, found.store, fn, this.ctx.slots.of(id), run, 0)) {
         throw new MaxInstancesReachedError(id, found.record.maxInstances);
       }
       return;
@@ -206,7 +206,7 @@ export class JobOperations {
       throw new MaxInstancesReachedError(id, found.record.maxInstances);
     }
     this.ctx.runLeases.started(found.store, start.runId);
-    this.runner.submit(found.record, found.store, fn, run, 0, false, start.runId);
+    this.runner.submit(found.record, found.store, fn, this.ctx.slots.of(id), run, 0, false, start.runId);
   }
 
   async #require(id: string): Promise<Located> {
@@ -223,7 +223,7 @@ export class JobOperations {
     }
     const found = await this.#require(id);
     await this.ctx.store(found.store).removeJob(id);
-    this.ctx.inlineTasks.delete(id);
+    this.ctx.slots.setTask(id, null);
     this.ctx.emit('job:removed', { jobId: id, store: found.store, reason });
   }
 

@@ -126,7 +126,7 @@ export function applyChanges(
   if (c.task !== undefined || c.executor !== undefined) {
     // A new executor may run tasks by name elsewhere (or stop doing so): the task is checked
     // against it. A job keeps an inline function only while its executor stays in-process.
-    const given = c.task ?? (record.inlineTask ? ctx.inlineTasks.get(record.id) : record.task);
+    const given = c.task ?? (record.inlineTask ? ctx.slots.task(record.id) : record.task);
     const resolved = resolveTask(ctx, given, persistent, next.executor, c.task === undefined ? 'changes.executor' : 'changes.task');
     next.task = resolved.name;
     next.inlineTask = resolved.inline !== null;

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import type { Clock, ClockTimer } from '../clock/clock.js';
+import type { ClockTimer } from '../clock/clock.js';
 import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
 import type { Executor, RunOutcome } from '../executors/executor.js';
 import { directHandOff } from '../executors/promise.js';
@@ -17,7 +17,7 @@ import type { Trigger } from '../triggers/trigger.js';
 import { MAX_CATCH_UP } from './backlog.js';
 import type { SchedulerContext } from './context.js';
 import { nextAfter } from './fire-times.js';
-import { InstanceCounts, type InstanceCount } from './instance-counts.js';
+import type { JobSlot } from './job-slots.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
 import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
@@ -42,8 +42,8 @@ interface Target {
  * toward `maxInstances` after the next `start()` nor keep a coalesce-`'all'` catch-up going.
  */
 interface Generation {
-  /** Runs in flight per job. */
-  readonly instances: InstanceCounts;
+  /** The epoch of the job slots' counts this generation's runs are counted in. */
+  readonly epoch: number;
   /** Runs in flight in all (a count, not a set of promises: one fewer promise per run). */
   running: number;
   /** Called when `running` drops to zero. */
@@ -51,13 +51,13 @@ interface Generation {
   abandoned: boolean;
 }
 
-const newGeneration = (clock: Clock): Generation => ({ instances: new InstanceCounts(clock), running: 0, idle: [], abandoned: false });
+const newGeneration = (epoch: number): Generation => ({ epoch, running: 0, idle: [], abandoned: false });
 
 /** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
 export interface RunEnd {
   readonly generation: Generation;
-  /** The job's count in `generation`, one lower when the run ends. */
-  readonly count: InstanceCount;
+  /** The job's slot, whose count is one lower when the run ends. */
+  readonly slot: JobSlot;
   readonly jobId: string;
   readonly store: string;
   readonly runId: string | null;
@@ -71,12 +71,7 @@ export class Runner {
   readonly #settled = new SettledRuns((ticket) => this.#reportAndEnd(ticket));
 
   constructor(private readonly ctx: SchedulerContext) {
-    this.#generation = newGeneration(ctx.clock);
-  }
-
-  /** Runs of `jobId` in flight (including ones waiting for their jitter delay). */
-  inFlight(jobId: string): number {
-    return this.#generation.instances.get(jobId);
+    this.#generation = newGeneration(ctx.slots.epoch);
   }
 
   /**
@@ -84,18 +79,20 @@ export class Runner {
    * emits `job:max-instances` and returns `false`. With `recheck`, a run that waited for its
    * jitter reads the job again first and is dropped if it was removed, paused or given a new
    * trigger meanwhile. `runId`: the run is recorded in a shared store, which already checked
-   * `maxInstances` across schedulers; it is ended there when it ends here.
+   * `maxInstances` across schedulers; it is ended there when it ends here. `slot`: the job's
+   * slot in `ctx.slots`, the one its function `fn` came from.
    */
   submit(
     record: JobRecord,
     store: string,
     fn: TaskFunction | null,
+    slot: JobSlot,
     run: PlannedRun,
     delayMs: number,
     recheck = false,
     runId: string | null = null,
   ): boolean {
-    const end = this.#start(record, store, run, runId);
+    const end = this.#start(record, store, slot, run, runId);
     if (end === null) return false;
     // The common case (no jitter) goes straight to the executor, and its count ends when its
     // outcome is reported: at thousands of runs a second each promise and closure matters.
@@ -114,6 +111,7 @@ export class Runner {
     record: JobRecord,
     store: string,
     fn: TaskFunction | null,
+    slot: JobSlot,
     trigger: Trigger,
     series: SlotSpan,
     delayMs: number,
@@ -121,7 +119,7 @@ export class Runner {
     runId: string | null = null,
   ): boolean {
     const run: PlannedRun = { scheduledRunTime: series.first, span: series };
-    const end = this.#start(record, store, run, runId);
+    const end = this.#start(record, store, slot, run, runId);
     if (end === null) return false;
     this.#track(this.#runSeries({ record, fn }, store, trigger, series, delayMs, recheck), end);
     return true;
@@ -159,7 +157,8 @@ export class Runner {
   abandon(): void {
     this.ctx.runLeases.abandonAll();
     this.#generation.abandoned = true;
-    this.#generation = newGeneration(this.ctx.clock);
+    this.ctx.slots.forgetRuns();
+    this.#generation = newGeneration(this.ctx.slots.epoch);
     const release = this.#abandon;
     this.#abandon = null;
     release?.();
@@ -170,15 +169,14 @@ export class Runner {
    * store counted it across schedulers: `runId`) and returns `null`. The returned handle goes to
    * {@link Runner.#end} exactly once, when the run (or series) has ended.
    */
-  #start(record: JobRecord, store: string, run: PlannedRun, runId: string | null): RunEnd | null {
+  #start(record: JobRecord, store: string, slot: JobSlot, run: PlannedRun, runId: string | null): RunEnd | null {
     const generation = this.#generation;
-    const count = generation.instances.add(record.id, runId === null ? record.maxInstances : Infinity);
-    if (count === null) {
+    if (!this.ctx.slots.begin(slot, runId === null ? record.maxInstances : Infinity)) {
       this.#emit('job:max-instances', record, store, run);
       return null;
     }
     generation.running++;
-    return { generation, count, jobId: record.id, store, runId };
+    return { generation, slot, jobId: record.id, store, runId };
   }
 
   /** Ends `end` once `body` settles (it should never reject; if it does, that is logged). */
@@ -193,8 +191,8 @@ export class Runner {
   }
 
   /** A run counted by {@link Runner.#start} has ended. */
-  #end({ generation, count, store, runId }: RunEnd): void {
-    generation.instances.remove(count);
+  #end({ generation, slot, store, runId }: RunEnd): void {
+    this.ctx.slots.end(slot, generation.epoch);
     // The count drops to zero after every burst of runs; only a drain() in progress waits on it.
     if (--generation.running === 0 && generation.idle.length > 0) {
       for (const resolve of generation.idle.splice(0)) resolve();

@@ -348,7 +348,7 @@ export class Scheduler<Tasks extends TaskMap = {}> {
     for (const [id, job] of this.#jobs.pending) if (job.store === alias) this.#jobs.pending.delete(id);
     if (this.#ctx.state !== 'stopped') {
       // Inline functions of its jobs would otherwise stay referenced forever.
-      if (!store.persistent) for (const record of await store.getJobs()) this.#ctx.inlineTasks.delete(record.id);
+      if (!store.persistent) for (const record of await store.getJobs()) this.#ctx.slots.setTask(record.id, null);
       await store.shutdown?.();
     }
     this.#ctx.emit('store:removed', { alias });
