@@ -48,7 +48,7 @@ export class PromiseExecutor implements Executor {
   readonly #queue = new RunQueue(
     () => this.concurrency - this.#running.size,
     () => this.#running.size,
-    (queued) => this.#begin(queued),
+    (queued, readAt) => this.#begin(queued, readAt),
   );
 
   /**
@@ -127,14 +127,20 @@ export class PromiseExecutor implements Executor {
     return this.#clock === null ? Date.now() : this.#clock.now();
   }
 
-  #begin(queued: QueuedRun): void {
+  /**
+   * Starts one run. Returns the clock's reading when the run ended inside its call (else `null`),
+   * which the queue hands to the next run it starts in the same pump as `readAt`: nothing but
+   * this executor's bookkeeping ran since (outcomes are reported on a later microtask), so that
+   * reading is the next run's start. A burst of quick tasks reads the clock once per run, not twice.
+   */
+  #begin(queued: QueuedRun, readAt: number | null): number | null {
     const { request } = queued;
     const clock = this.#clock as Clock;
-    const startedAt = clock.now();
+    const startedAt = readAt ?? clock.now();
     const problem = startCheck(request, startedAt);
     if (problem !== null) {
       queued.resolve(refused(problem, request, startedAt));
-      return;
+      return startedAt;
     }
     const { timeoutMs } = request;
     // A run is tracked (for its timeout, a forced shutdown and the concurrency limit) from its
@@ -149,12 +155,14 @@ export class PromiseExecutor implements Executor {
     try {
       result = request.call();
       if (!isThenable(result)) {
-        this.#settle(active, queued, { status: 'success', returnValue: result, startedAt, finishedAt: clock.now() });
-        return;
+        const finishedAt = clock.now();
+        this.#settle(active, queued, { status: 'success', returnValue: result, startedAt, finishedAt });
+        return finishedAt;
       }
     } catch (error) {
-      this.#settle(active, queued, { status: 'error', error, startedAt, finishedAt: clock.now() });
-      return;
+      const finishedAt = clock.now();
+      this.#settle(active, queued, { status: 'error', error, startedAt, finishedAt });
+      return finishedAt;
     }
     const running = active ?? this.#track(queued, clock, startedAt);
     // Both handlers are attached, so a task that rejects after its timeout or a cancellation
@@ -163,6 +171,7 @@ export class PromiseExecutor implements Executor {
       (returnValue) => this.#end(running, { status: 'success', returnValue, startedAt, finishedAt: clock.now() }),
       (error: unknown) => this.#end(running, { status: 'error', error, startedAt, finishedAt: clock.now() }),
     );
+    return null;
   }
 
   #track(queued: QueuedRun, clock: Clock, startedAt: number): Active {

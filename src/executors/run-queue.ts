@@ -52,12 +52,14 @@ export class RunQueue {
   /**
    * @param free - how many more runs may start now
    * @param busy - how many runs hold a slot
-   * @param begin - starts one run (it may end synchronously)
+   * @param begin - starts one run (it may end synchronously). It may return the clock's reading
+   *   taken when the run ended synchronously: the next run of the same pump gets it as `readAt`,
+   *   its start (only the queue's bookkeeping happens in between). Else it returns `null`.
    */
   constructor(
     private readonly free: () => number,
     private readonly busy: () => number,
-    private readonly begin: (queued: QueuedRun) => void,
+    private readonly begin: (queued: QueuedRun, readAt: number | null) => number | null,
   ) {}
 
   /** Runs waiting for a slot. */
@@ -89,11 +91,13 @@ export class RunQueue {
   pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
+    // A reading is passed on only inside this loop: a later pump reads the clock afresh.
+    let readAt: number | null = null;
     try {
       while (this.free() > 0) {
         const next = this.#queue.shift();
         if (next === undefined) break;
-        this.begin(next);
+        readAt = this.begin(next, readAt);
       }
     } finally {
       this.#pumping = false;

@@ -100,6 +100,30 @@ describe('PromiseExecutor outcomes', () => {
     const outcomes = await Promise.all(Array.from({ length: 20_000 }, (_, i) => executor.submit(request(() => i).req)));
     expect(outcomes.every((o, i) => o.status === 'success' && o.returnValue === i)).toBe(true);
   });
+
+  it('starts each quick task of a burst at the reading that ended the one before, and a later burst afresh', async () => {
+    // A clock that moves 1 ms at every reading: each outcome shows which reading it got.
+    let reads = 0;
+    const ticking = {
+      now: () => T0 + ++reads,
+      setTimeout: clock.setTimeout.bind(clock),
+      clearTimeout: clock.clearTimeout.bind(clock),
+    };
+    const executor = new PromiseExecutor();
+    executor.start({ ...executorContext(clock), clock: ticking });
+    const burst = await Promise.all([1, 2, 3].map((i) => executor.submit(request(() => i).req)));
+    expect(burst.map((o) => o.status === 'success' && [o.startedAt - T0, o.finishedAt - T0])).toEqual([[1, 2], [2, 3], [3, 4]]);
+    expect(reads).toBe(4);
+    const later = await executor.submit(request(() => 4).req);
+    expect(later).toMatchObject({ startedAt: T0 + 5, finishedAt: T0 + 6 });
+    // A task that returns a promise ends later: the run after it reads the clock itself.
+    const [slow, after] = await Promise.all([
+      executor.submit(request(() => Promise.resolve('slow')).req),
+      executor.submit(request(() => 'after').req),
+    ]);
+    expect(slow).toMatchObject({ startedAt: T0 + 7 });
+    expect(after).toMatchObject({ startedAt: T0 + 8, finishedAt: T0 + 9 });
+  });
 });
 
 describe('PromiseExecutor concurrency', () => {

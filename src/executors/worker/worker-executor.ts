@@ -73,7 +73,10 @@ export class WorkerExecutor implements Executor {
   readonly #queue = new RunQueue(
     () => (this.#started === null ? 0 : this.#options.workers - this.#running.size),
     () => this.#running.size,
-    (queued) => this.#begin(this.#started as Started, queued),
+    (queued) => {
+      this.#begin(this.#started as Started, queued);
+      return null;
+    },
   );
 
   /**
