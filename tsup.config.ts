@@ -30,6 +30,6 @@ export default defineConfig({
   treeshake: true,
   // That code is plain JavaScript loaded by Node itself in each thread, beside the entry.
   async onSuccess() {
-    await copyFile('src/executors/worker/worker-entry.mjs', 'dist/executors/worker-entry.mjs');
+    await copyFile('src/executors/worker/worker-entry.cjs', 'dist/executors/worker-entry.cjs');
   },
 });

@@ -1,6 +1,6 @@
 /**
  * What crosses between the main thread and a worker thread of a {@link WorkerExecutor}, and how
- * an error sent back as data becomes an Error again. The worker side is `worker-entry.mjs`.
+ * an error sent back as data becomes an Error again. The worker side is `worker-entry.cjs`.
  *
  * @internal
  * @module

@@ -16,7 +16,7 @@ import type { ResolvedWorkerOptions } from './options.js';
  * The code the threads run: beside this module in `src/`, and beside the bundled entry in
  * `dist/executors/` (the CommonJS build reads `import.meta.url` from its own `__filename`).
  */
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url).href;
+const ENTRY = new URL('./worker-entry.cjs', import.meta.url).href;
 
 /** A run in a thread, with the handles to stop it. */
 export interface PoolRun {

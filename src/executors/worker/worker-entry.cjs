@@ -2,15 +2,21 @@
  * The code each worker thread of a WorkerExecutor runs (plain JavaScript: it is loaded by Node
  * itself, with no build step between, from `src/` in the tests and from `dist/` when installed).
  *
- * The pool calls the default export with one message per run (or one `inspect` message at
+ * CommonJS, not an ES module: the pool loads its entry with `require()`, and on Node versions
+ * that can `require()` an ES module, a thread ended while it was loading one that way (a pool
+ * destroyed during start, after a task module failed to load on another thread) aborted the
+ * whole process on an internal assertion. Task modules are still loaded with `import()`.
+ *
+ * The pool calls the exported function with one message per run (or one `inspect` message at
  * start). Nothing here throws back to the pool: every ending, a task's error included, comes back
  * as data, so the main thread keeps the error's name, code and own fields (the structured clone
  * of an Error keeps only its message and stack), and a module that fails to load is an answer,
  * not a crashed worker respawned in a loop.
  */
-import { getPriority, setPriority } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { workerData } from 'node:worker_threads';
+'use strict';
+const { getPriority, setPriority } = require('node:os');
+const { pathToFileURL } = require('node:url');
+const { workerData } = require('node:worker_threads');
 
 /** The tasks of each module this thread loaded, by URL: imported once per thread, then shared. */
 const modules = new Map();
@@ -139,6 +145,8 @@ function describe(value) {
 }
 
 /** The pool's entry: one message, one answer. */
-export default function handle(message) {
+function handle(message) {
   return message.kind === 'inspect' ? inspect(message.url) : run(message);
 }
+
+module.exports = handle;
