@@ -7,9 +7,10 @@
  * Each case runs test/fixtures/worker/exit-after-shutdown.ts in a child process with tsx and
  * bounds it in time: a child still running at the bound is killed and the test fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsx } from '../helpers/tsx-child.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/worker/exit-after-shutdown.ts', import.meta.url));
 /** Far above the second or so a child takes, but well inside the test timeout. */
@@ -23,29 +24,8 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Runs the fixture with `args`; resolves with its exit code and output, or rejects (after killing it) at the bound. */
-function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let output = '';
-    const limit = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`exit-after-shutdown.ts ${args.join(' ')} did not exit within ${LIMIT_MS} ms; output:\n${output}`));
-    }, LIMIT_MS);
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => {
-      clearTimeout(limit);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(limit);
-      children.delete(child);
-      resolve({ code, signal, output });
-    });
-  });
-}
+/** Runs the fixture with `args`, bounded by {@link LIMIT_MS}. */
+const runChild = (args: string[]) => runTsx(FIXTURE, { limitMs: LIMIT_MS, args, live: children });
 
 const lines = (output: string): string[] => output.split('\n').filter(Boolean);
 

@@ -10,9 +10,10 @@
  * with the child's signal and its output. The child is bounded in time: still running at the
  * bound, it is killed and the test fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsx } from '../helpers/tsx-child.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/worker/oom-child.ts', import.meta.url));
 /** Far above the second or two the child takes, but well inside the test timeout. */
@@ -26,42 +27,9 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-interface Ended {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the fixture; resolves with how it ended and what it printed, or rejects (after killing it) at the bound. */
-function runChild(): Promise<Ended> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    const limit = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`oom-child.ts did not exit within ${LIMIT_MS} ms; stdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, LIMIT_MS);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => {
-      clearTimeout(limit);
-      children.delete(child);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(limit);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
 describe('WorkerExecutor thread out of memory', () => {
   it('reports a run whose thread runs out of memory with an ExecutorError, and the next run works on a new thread', async () => {
-    const ended = await runChild();
+    const ended = await runTsx(FIXTURE, { limitMs: LIMIT_MS, live: children });
     // Exit code 0 and no signal: the process survived its thread's OOM (an abort is SIGABRT).
     expect(ended, `the child did not exit cleanly; stderr:\n${ended.stderr}`).toMatchObject({ code: 0, signal: null });
     const lines = ended.stdout.split('\n').filter(Boolean);
