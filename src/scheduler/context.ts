@@ -17,6 +17,7 @@ import type { AnyTriggerSpec } from '../triggers/specs.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { ExecutorNotFoundError, StoreNotFoundError, TaskNotFoundError } from '../errors.js';
 import { IsoMemo } from '../internal/iso-memo.js';
+import { JobIds } from './job-ids.js';
 import { JobSlots, type JobSlot } from './job-slots.js';
 import type { Job, TaskFunction } from './job.js';
 import type { Logger } from '../logger.js';
@@ -37,6 +38,8 @@ export class SchedulerContext {
   readonly tasks = new Map<string, TaskFunction>();
   /** Per job: the function passed to addJob (non-persistent stores only) and the runs in flight. */
   readonly slots: JobSlots;
+  /** The ids of jobs added without one. */
+  readonly jobIds = new JobIds();
   readonly triggers = new TriggerRegistry();
   /**
    * Writes first run times: jobs added for the same instant share one string (one conversion,

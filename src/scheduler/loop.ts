@@ -41,6 +41,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /** Arms, fires and re-arms the one timer of a scheduler. */
 export class SchedulingLoop {
   #timer: ClockTimer | null = null;
+  /** The armed timer has no delay: a wakeup before it fires has nothing to add. */
+  #immediate = false;
   #busy: Promise<void> | null = null;
   #again = false;
   /** Counts passes: each takes its leases under its own owner name. */
@@ -60,7 +62,8 @@ export class SchedulingLoop {
   wakeup(): void {
     if (this.ctx.state !== 'running') return;
     if (this.#busy) this.#again = true;
-    else this.#arm(0);
+    // Adds in a burst (each awaited, all in one macrotask) would otherwise swap one timer each.
+    else if (this.#timer === null || !this.#immediate) this.#arm(0);
   }
 
   /** Disarms the timer and resolves once a pass in progress has ended. */
@@ -73,6 +76,7 @@ export class SchedulingLoop {
   #arm(delayMs: number): void {
     this.#disarm();
     const delay = Math.min(Math.max(0, delayMs), this.ctx.maxWaitMs, MAX_TIMER);
+    this.#immediate = delay === 0;
     this.#timer = this.ctx.clock.setTimeout(() => {
       this.#timer = null;
       this.#busy = this.#pass().finally(() => {
