@@ -82,6 +82,22 @@ export class JobWriter {
   }
 
   /**
+   * Writes a job whose id was made here ({@link NewJob.freshId}): a random UUID no store holds,
+   * so there is nothing to look for across the stores and nothing to replace. What the store
+   * throws leaves nothing written (the inline function is taken back too).
+   */
+  async putFresh(job: NewJob): Promise<void> {
+    const { record } = job;
+    const restoreInline = this.setInline(record.id, job.inline);
+    try {
+      await this.ctx.store(job.store).addJob(record);
+    } catch (error) {
+      restoreInline();
+      throw error;
+    }
+  }
+
+  /**
    * Sets the job's inline function (or clears it for a registered task) ahead of a store write;
    * returns what restores the one before. `undefined` leaves it alone.
    */

@@ -13,7 +13,7 @@ import { toIso } from '../triggers/dates.js';
 import type { SchedulerContext } from './context.js';
 import { firstFireTime } from './fire-times.js';
 import type { Job, TaskFunction } from './job.js';
-import { JobWriter, MAX_ATTEMPTS, codeOf, type Located, type Written } from './job-writes.js';
+import { JobWriter, MAX_ATTEMPTS, codeOf, type Located } from './job-writes.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { SchedulingLoop } from './loop.js';
 import { applyChanges, buildNewJob, type NewJob } from './records.js';
@@ -52,6 +52,13 @@ export class JobOperations {
   async add(task: unknown, trigger: unknown, options: unknown): Promise<Job> {
     const job = buildNewJob(this.ctx, task, trigger, options);
     const { record } = job;
+    if (job.freshId && this.ctx.state === 'running' && this.transition() === undefined) {
+      // Nobody knows a fresh id before this call returns, so no other write of this process can
+      // be queued on it: the queue per id is skipped, as is the look across the stores.
+      await this.writer.putFresh(job);
+      this.announce(job, undefined);
+      return this.ctx.toJob(record, job.store);
+    }
     return this.#queue.run(record.id, async () => {
       await this.transition();
       if (this.ctx.state === 'stopped') {
@@ -60,7 +67,8 @@ export class JobOperations {
         this.pending.set(record.id, job);
         return this.ctx.toJob(record, job.store, true);
       }
-      this.announce(await this.writer.put(job));
+      const { replaced } = await this.writer.put(job);
+      this.announce(job, replaced);
       return this.ctx.toJob(record, job.store);
     });
   }
@@ -69,7 +77,7 @@ export class JobOperations {
    * Emits the events of a {@link JobWriter.put} and lets the loop look at the new job. Kept
    * apart from the write so `start()` reports its writes only once all of them stand.
    */
-  announce({ job, replaced }: Written): void {
+  announce(job: NewJob, replaced: Located | undefined): void {
     const { id } = job.record;
     if (replaced) this.ctx.emit('job:removed', { jobId: id, store: replaced.store, reason: 'replaced' });
     this.ctx.emit('job:added', { jobId: id, store: job.store });

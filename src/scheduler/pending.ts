@@ -54,7 +54,7 @@ export async function writePending(ctx: SchedulerContext, jobs: JobOperations): 
   jobs.pending.clear();
   steps.forEach(({ job }, index) => {
     const write = writes[index];
-    if (write) jobs.announce(write);
+    if (write) jobs.announce(write.job, write.replaced);
     else ctx.emit('job:removed', { jobId: job.record.id, store: job.store, reason: 'finished' });
   });
 }

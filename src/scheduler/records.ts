@@ -39,6 +39,8 @@ export interface NewJob {
   /** `true` when `nextRunTime` was given; otherwise it is computed again at `start()`. */
   explicitNextRunTime: boolean;
   replaceExisting: boolean;
+  /** `true` when the id was made here (no `options.id`): no store can hold it yet. */
+  freshId: boolean;
 }
 
 /**
@@ -107,7 +109,7 @@ export function buildNewJob(ctx: SchedulerContext, task: unknown, triggerInput: 
   };
   const replaceExisting =
     o.replaceExisting === undefined ? false : checkBoolean(o.replaceExisting, 'options.replaceExisting');
-  return { record, store, inline: resolved.inline, explicitNextRunTime: explicit, replaceExisting };
+  return { record, store, inline: resolved.inline, explicitNextRunTime: explicit, replaceExisting, freshId: o.id === undefined };
 }
 
 /** Applies validated `changes` to a record, giving the next version. */

@@ -149,6 +149,35 @@ describe('addJob', () => {
     await scheduler.shutdown();
   });
 
+  it('leaves nothing behind when the store refuses a job added without an id, and goes on', async () => {
+    class RefusingOnce extends MemoryJobStore {
+      refuse = true;
+      override async addJob(record: Parameters<MemoryJobStore['addJob']>[0]): Promise<void> {
+        if (this.refuse) {
+          this.refuse = false;
+          throw Object.assign(new Error('disk full'), { code: 'ERR_DISK' });
+        }
+        return super.addJob(record);
+      }
+    }
+    const { clock, scheduler } = makeScheduler({ stores: { default: new RefusingOnce() } });
+    await scheduler.start();
+    const events = recordEvents(scheduler);
+    const runs: string[] = [];
+    const refused = scheduler.addJob(() => void runs.push('refused'), every(1));
+    await expect(refused).rejects.toThrow('disk full');
+    expect(await scheduler.getJobs()).toEqual([]);
+    const kept = await scheduler.addJob(() => void runs.push('kept'), every(1));
+    // A listener of job:added may change the job at once: its write is not lost to the add's.
+    scheduler.on('job:added', (event) => void scheduler.pauseJob(event.jobId));
+    const paused = await scheduler.addJob(() => void runs.push('paused'), every(1));
+    await clock.advance(3_000);
+    expect(runs).toEqual(['kept', 'kept', 'kept']);
+    expect((await scheduler.getJob(paused.id))?.paused).toBe(true);
+    expect(ofType(events, 'job:added').map((event) => event.jobId)).toEqual([kept.id, paused.id]);
+    await scheduler.shutdown();
+  });
+
   it('lets exactly one of two concurrent adds with the same id win', async () => {
     const { scheduler } = await started();
     const results = await Promise.allSettled([
