@@ -33,9 +33,9 @@ export class Lifecycle {
     return this.#transition?.name;
   }
 
-  /** Resolves once no transition is in progress (at once when none is). */
-  async settled(): Promise<void> {
-    await this.#transition?.done;
+  /** What resolves once the transition in progress has ended; `undefined` when none is. */
+  settled(): Promise<void> | undefined {
+    return this.#transition?.done;
   }
 
   /** Starts executors and stores and writes pending jobs; undoes what it started on failure. */
