@@ -87,12 +87,14 @@ export class JobWriter {
    * throws leaves nothing written (the inline function is taken back too).
    */
   async putFresh(job: NewJob): Promise<void> {
-    const { record } = job;
-    const restoreInline = this.setInline(record.id, job.inline);
+    const { record, inline } = job;
+    const { slots } = this.ctx;
+    // A fresh id has no function before this one: a refusal clears it.
+    if (inline !== null) slots.setTask(record.id, inline);
     try {
       await this.ctx.store(job.store).addJob(record);
     } catch (error) {
-      restoreInline();
+      if (inline !== null) slots.setTask(record.id, null);
       throw error;
     }
   }
