@@ -718,46 +718,52 @@ const GAP_NOTES = [
   [/^W3 .*p99/, `**W3 lateness.** 10,000 jobs due in the same second are taken from the store, planned
 (next fire time, misfire and coalescing rules) and handed to the executor one after another on Node's
 one thread, so the last of them starts after the work for all the others: p99 lateness is about the
-length of the burst up to its last task call. On this run's machine (AMD EPYC) the target is beyond
-the floors themselves: the bare sorted-array timer measured p99 20.2-22.3 ms and a setTimeout per job
-32.9-35.4 ms, with tasks that only record their fire; timetable's 26.3-48.7 ms are 1.3-2.2× the better
-floor (the previous report, on an Intel Xeon VM about 1.7× faster at these floors: 20.7-33.4 ms
-against 8.5-17 ms). A V8 CPU profile of the crontab-string row on this build (sampled every 0.1 ms
-over the 10 s after the warm-up) splits the main thread's time as: the loop's planning of each due job
-33% (of which the job's slot, its inline function and run count, looked up by id 12%, the plan and the
-next fire time 5%, the submission 5%), the executor and the task call 22% (the task and the suite's
-recording 5% of it), the store's release 17% (sent after the pass's last task call, so off the
-lateness path), the store's acquisition 11%, garbage collection 5%, the outcome reports 4%; reading
-the clock (three times per run) is 7%, spread over those rows. This round merged the two lookups by
-id a run made (its inline function, its run count) into one, and the one left still costs 12%: the cost
-is the first touch of each job's data after a second of sleep (cache misses in a 10,000-entry map), not
-the number of lookups. What would take the burst off the due instant is preparing a slot's runs shortly
-before it is due; tried in an earlier round (100 ms ahead: p99 38-57 ms against 49-57 ms without, at
-9.6-10.5 instead of 5.4-7.3 µs of CPU per fire, because 10,000 plans held for 100 ms outlive the young
-generation) and not kept. Also tried and not kept: sending the memory store's releases after every batch
-of 1,000 instead of after the pass (interleaved pairs: p99 25.8-41.1 ms against 24.5-33.1 ms, CPU per
-fire unchanged).`],
-  [/^W3 .*CPU/, `**W3 CPU per fire.** 3.17-4.39 µs on this run's machine, 2.3-3.1× the sorted-array floor (1.16-1.59
-µs): four of the five target rows are within 3× of the floor, the bound the issue gives beside 3 µs, and
-none is under 3 µs. The previous report ran on an Intel Xeon VM where the same floors took 0.68-0.94 µs
-and timetable 2.27-3.23 µs (3.4-4.3× the floor); this round's changes (one lookup by id per run for a
-job's inline function and run count instead of two, one clock read fewer per run in the executor) and
-the machine moved the ratio to 2.3-3.1×. A run allocates about 1.1 KB (heap sampling of 100,000 fires on
-a virtual clock): its ticket, context and outcome, the plan and the release, the released record (a new
-object per fire: a store never changes a record it handed out) and the task's \`scheduledRunTime\`. CPU
-per fire counts every thread (the garbage collector's and the compiler's too) and moves with the shared
-VM as the floors do: compare the ratio to the floor, not the microseconds. toad-scheduler's 1 s
-intervals cost less because each job is a bare \`setInterval\` with no store, lease, plan or misfire
-rule.`],
+length of the burst up to its 9,900th task call. In this run (medians of 3 runs per cell) the floors
+measured p99 15.5-17.3 ms (one timer over a sorted array) and 19.4-21.6 ms (a setTimeout per job), with
+tasks that only record their fire; timetable 25.4-40.6 ms, 1.5-2.3× the better floor, and p50 12.9-14.6
+ms against 4.1-4.6 ms. Per due job that is about 2.5-4 µs of the burst against the floor's 1.5 µs; 20 ms
+would need the scheduler's work up to each task call under about 1.9 µs, within 0.4 µs of a loop that
+does nothing but call the task and step to the next time. A V8 CPU profile of the crontab-string row (the
+fire path is the one profiled in the previous round; this round changed only adds) splits the main
+thread's time as: the loop's planning of each due job 33% (of which the job's slot, its inline function
+and run count, looked up by id 12%, the plan and the next fire time 5%, the submission 5%), the executor
+and the task call 22% (the task and the suite's recording 5% of it), the store's release 17% (sent after
+the pass's last task call, so off the lateness path), the store's acquisition 11%, garbage collection 5%,
+the outcome reports 4%; reading the clock (three times per run, about 45 ns each here) is 7%, spread over
+those rows. No single part is large enough to bring the burst to 20 ms on its own: the costs are the
+first touches of each job's data (its store entry, record, slot and task closure) in a 10,000-job
+working set that does not stay in this VM's caches. What would take the burst off the due instant is
+preparing a slot's runs shortly before it is due; tried in an earlier round (100 ms ahead: p99 38-57 ms
+against 49-57 ms without, at 9.6-10.5 instead of 5.4-7.3 µs of CPU per fire, because 10,000 plans held
+for 100 ms outlive the young generation) and not kept. Also tried and not kept: sending the memory
+store's releases after every batch of 1,000 instead of after the pass (interleaved pairs: p99 25.8-41.1
+ms against 24.5-33.1 ms, CPU per fire unchanged). One 10 s run is a noisy sample on this VM: the same
+build measured p99 20.6 and 29.8 ms in two runs back to back, and a fixed compute loop varies by 25%
+from one run to the next; hence the medians of 3.`],
+  [/^W3 .*CPU/, `**W3 CPU per fire.** 3.10-3.70 µs in this run, 2.5-3.0× the sorted-array floor (1.22-1.30 µs):
+four of the five target rows are within 3× of the floor, the bound the issue gives beside 3 µs, the
+cron trigger-instance row at 3.03×, and none is under 3 µs. A fire is the store's acquisition of the
+job, its plan, the submission, the task call, the outcome report and the store's release; it allocates
+about 1.1 KB (heap sampling of 100,000 fires on a virtual clock): its ticket, context and outcome, the
+plan and the release, the released record (a new object per fire: a store never changes a record it
+handed out) and the task's \`scheduledRunTime\`. CPU per fire counts every thread (the garbage
+collector's and the compiler's too) and moves with the shared VM as the floors do: on a virtual clock,
+where the machine's noise is the only difference, the same fire path measured 1.3 to 3.1 µs per fire
+in 14 runs (10,000 jobs, 30 s each). toad-scheduler's 1 s intervals cost less because each job is a bare \`setInterval\` with no
+store, lease, plan or misfire rule.`],
   [/^W4/, `**W4.** With one job the scheduler adds one pass of its loop to Node's own timer (the job taken
-from the store, planned, submitted and called): from the timer's callback to the task, 0.03 ms when
-the code is hot (a job every 2 ms) and 0.3 ms after 100 ms of sleep, with cold caches (measured on the
-machine of the previous report). Lateness is Node's timer granularity (a timer fires in the millisecond
-after its due time) plus that pass: timetable runs about 0.5 ms behind the sorted-array floor at p50
-(1.27 against 0.79 ms). The p99 of 100 fires is its second-worst fire, so a single pause of the shared
-machine decides it: in this run 2.14 ms, between the sorted-array floor's 1.76 ms and the setTimeout
-floor's 2.90 ms; the previous report measured 2.17 ms against floors of 1.47-1.49 ms, and three runs
-before it 1.73-2.09 ms.`],
+from the store, planned, submitted and called). Measured on this machine: from the timer's callback to
+the task call p50 0.29 ms, p90 0.46 ms with the job every 100 ms, against 0.027 and 0.083 ms with the job
+every 2 ms; the same code runs ten times slower after 100 ms of idle, with cold caches. At p50 (100 ms
+period) 0.13 ms pass until the store is asked, 0.03 ms until it answers and 0.13 ms until the task is
+called (planning, submission, the executor's microtask); the floors call their callback from the timer
+itself. Tried and not kept: asking the store without the await before it and sending the release after
+the task call instead of before: the first microtask checkpoint moved with them and the task call did
+not come earlier (p50 0.36 against 0.33 ms). Lateness is Node's timer granularity (a timer fires in the
+millisecond after its due time) plus that pass: p50 1.30 ms against the floors' 0.88-0.94 ms. The p99
+of 100 fires is its second-worst fire, so one pause of the shared machine decides it: 2.55 ms in this
+run (median of 3 runs) against the floors' 1.70-1.88 ms (one run each); the previous reports measured
+2.14 and 2.17 ms, and three runs before them 1.73-2.09 ms.`],
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
 garbage collector working through the 100,000 records that stay alive. The 10 µs target was met on the
@@ -1043,7 +1049,7 @@ ${targets(results, meta.expressions)}
 \`npm run bench\` at the repo root runs this suite, which rewrites this file, then \`bench/cron-next.ts\`
 (timetable's cron search beside cron-parser, printed to the terminal; about 1 more minute). It builds \`dist/\` first when it is missing or older than
 \`src/\`, and installs the peers (\`bench/package.json\`, kept apart from the library's own dependencies)
-when \`bench/node_modules\` is missing. W1-W4 take about 10 minutes, W5 about 5, W6 about 4, W7 about 9
+when \`bench/node_modules\` is missing. W1-W4 take about 25 minutes (W3 alone about 20: 92 runs of 10 s windows), W5 about 5, W6 about 4, W7 about 9
 (3 judged minutes each for pg-boss and timetable, plus the wait for a whole minute) and W9 about 4 (10 runs of about
 25 s). A subset, printed instead of written here:
 \`node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1\`; the in-process part only:

@@ -12,7 +12,7 @@
  * `@@result {json}` line. The full run writes docs/performance.md.
  *
  *   node bench/run.mjs                                   # everything (~30 min), writes docs/performance.md
- *   node bench/run.mjs --workload w1,w2,w3,w4            # the in-process part only (~10 min), printed only
+ *   node bench/run.mjs --workload w1,w2,w3,w4            # the in-process part only (~25 min), printed only
  *   node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1   # a subset, printed only
  *   node bench/run.mjs --workload w5 --store memory,postgres             # stores: a subset
  *   node bench/run.mjs --workload w6 --merge             # rerun W6, keep the rest of the last run, write docs/performance.md
