@@ -738,8 +738,8 @@ against 49-57 ms without, at 9.6-10.5 instead of 5.4-7.3 µs of CPU per fire, be
 for 100 ms outlive the young generation) and not kept. Also tried and not kept: sending the memory
 store's releases after every batch of 1,000 instead of after the pass (interleaved pairs: p99 25.8-41.1
 ms against 24.5-33.1 ms, CPU per fire unchanged). One 10 s run is a noisy sample on this VM: the same
-build measured p99 20.6 and 29.8 ms in two runs back to back, and a fixed compute loop varies by 25%
-from one run to the next; hence the medians of 3.`],
+build measured p99 20.6 and 29.8 ms (and 2.81 and 3.60 µs of CPU per fire) in two runs back to back,
+and a fixed compute loop took 228 to 374 ms in six runs; hence the medians of 3.`],
   [/^W3 .*CPU/, `**W3 CPU per fire.** 3.10-3.70 µs in this run, 2.5-3.0× the sorted-array floor (1.22-1.30 µs):
 four of the five target rows are within 3× of the floor, the bound the issue gives beside 3 µs, the
 cron trigger-instance row at 3.03×, and none is under 3 µs. A fire is the store's acquisition of the
@@ -883,7 +883,7 @@ themselves cost. timetable is imported from the repo's built output \`dist/index
 - Runs per cell (the "runs" columns): ${meta.repeatOverride ? `${meta.repeatOverride} each (--repeat)` : `timetable's cells run ${p.w1.repeats} times in W1 (10k and 100k),
   ${p.w2.repeats} in W2, ${p.w3.repeats} in W3 and ${p.w4.repeats} in W4; the peers' and floors' cells run once, as they differ from
   timetable by far more than the run-to-run noise, except the floors' in W3, which run ${p.w3.repeats} times: there the floors are
-  close to timetable, and one 10 s run on this shared VM moves by a quarter from one run to the next`}.
+  close to timetable, and one 10 s run on this shared VM moves by a quarter or more from one run to the next`}.
   A run that fails (out of memory, time limit) is not repeated.
 - Every job calls the same \`onFire(i)\` through a closure of its own; the callback records the job,
   \`Date.now()\` and a sub-millisecond wall time into preallocated typed arrays.

@@ -56,8 +56,8 @@ const EXIT_LIMIT_MS = 5_000;
 /**
  * Sizes, runs and time limits per workload: timetable's cells get `repeats` runs (medians), the
  * peers' and floors' one (they differ from timetable by far more than the run-to-run noise). In
- * W3 the floors are near timetable's values and one 10 s run moves by a quarter from one run to
- * the next on a shared VM, so the floors' cells get `repeats` runs there too (`repeatedToo`).
+ * W3 the floors are near timetable's values and one 10 s run moves by a quarter or more from one
+ * run to the next on a shared VM, so the floors' cells get `repeats` runs there too (`repeatedToo`).
  */
 const PLAN = {
   w1: { sizes: [10_000, 100_000], repeats: 3, limitMs: { 10_000: 40_000, 100_000: 25_000 } },
