@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CronTrigger, DateTrigger, IntervalTrigger, MemoryJobStore, OrTrigger } from '../../src/index.js';
 import type { JobContext } from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
 import { T0, iso, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
 
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
@@ -175,6 +176,51 @@ describe('addJob', () => {
     expect(runs).toEqual(['kept', 'kept', 'kept']);
     expect((await scheduler.getJob(paused.id))?.paused).toBe(true);
     expect(ofType(events, 'job:added').map((event) => event.jobId)).toEqual([kept.id, paused.id]);
+    await scheduler.shutdown();
+  });
+
+  it('writes a job added without an id straight to its store; one with an id is looked for first', async () => {
+    const looked: string[] = [];
+    class Watched extends MemoryJobStore {
+      override async getJob(id: string) {
+        looked.push(id);
+        return super.getJob(id);
+      }
+    }
+    const { scheduler } = makeScheduler({ stores: { default: new Watched(), other: new Watched() } });
+    await scheduler.start();
+    await scheduler.addJob(() => 1, every(5));
+    await scheduler.addJob(() => 1, every(5), { store: 'other' });
+    expect(looked).toEqual([]);
+    await scheduler.addJob(() => 1, every(5), { id: 'given' });
+    expect(looked).toEqual(['given', 'given']);
+    await scheduler.shutdown();
+  });
+
+  it('keeps one immediate timer through a burst of awaited adds, and arms it again once it has fired', async () => {
+    const delays: number[] = [];
+    class CountingClock extends VirtualClock {
+      override setTimeout(callback: () => void, delayMs: number) {
+        delays.push(delayMs);
+        return super.setTimeout(callback, delayMs);
+      }
+    }
+    const clock = new CountingClock(T0);
+    const { scheduler } = makeScheduler({ clock });
+    await scheduler.start();
+    await clock.advance(0); // the start's own pass: the loop then waits for a job
+    const runs: number[] = [];
+    delays.length = 0;
+    for (let i = 0; i < 50; i++) await scheduler.addJob(() => void runs.push(i), every(1));
+    expect(delays).toEqual([0]);
+    await clock.advance(1_000);
+    expect(runs).toHaveLength(50);
+    // The loop's timer now waits for the next second: an add looks at the stores at once again.
+    delays.length = 0;
+    await scheduler.addJob(() => void runs.push(50), new DateTrigger(at(1_500)));
+    expect(delays).toEqual([0]);
+    await clock.advance(500);
+    expect(runs.at(-1)).toBe(50);
     await scheduler.shutdown();
   });
 
