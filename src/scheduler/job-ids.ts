@@ -28,6 +28,7 @@ export class JobIds {
   #used = this.#pool.length;
   readonly #text = Buffer.alloc(36, '-');
 
+  /** A new random id, e.g. `'3b241101-e2bb-4255-8caf-4136c566a962'`. */
   next(): string {
     const pool = this.#pool;
     if (this.#used === pool.length) {

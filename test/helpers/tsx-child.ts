@@ -22,7 +22,10 @@ export interface ChildOptions {
   args?: string[];
   /** Holds the child while it runs, for a file's `afterAll` safety net. */
   live?: Set<ChildProcess>;
-  /** Called for every non-empty line of stdout, with a way to signal the child. */
+  /**
+   * Called for every non-empty line of stdout (whole, also when it arrives in pieces), with a way
+   * to signal the child.
+   */
   onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void;
 }
 
@@ -32,6 +35,8 @@ export function runTsx(script: string, { limitMs, args = [], live, onLine }: Chi
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     live?.add(child);
     const end: ChildEnd = { code: null, signal: null, stdout: '', stderr: '', output: '' };
+    /** The start of a line whose end has not arrived yet (a chunk may stop mid-line). */
+    let partial = '';
     const limit = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${script} ${args.join(' ')} did not exit within ${limitMs} ms; output:\n${end.output}`));
@@ -40,7 +45,10 @@ export function runTsx(script: string, { limitMs, args = [], live, onLine }: Chi
       const text = chunk.toString();
       end.stdout += text;
       end.output += text;
-      if (onLine) for (const line of text.split('\n')) if (line) onLine(line, (signal) => child.kill(signal));
+      if (onLine === undefined) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() as string;
+      for (const line of lines) if (line) onLine(line, (signal) => child.kill(signal));
     });
     child.stderr.on('data', (chunk: Buffer) => {
       end.stderr += chunk.toString();
@@ -55,6 +63,7 @@ export function runTsx(script: string, { limitMs, args = [], live, onLine }: Chi
     child.on('close', (code, signal) => {
       clearTimeout(limit);
       live?.delete(child);
+      if (partial && onLine) onLine(partial, () => undefined); // a last line without its newline
       resolve({ ...end, code, signal });
     });
   });
