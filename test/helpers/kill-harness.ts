@@ -41,7 +41,7 @@ const NODE_SCRIPT = fileURLToPath(new URL('./kill-node.ts', import.meta.url));
 /** What to run. */
 export interface KillOptions {
   store: StoreKind;
-  /** Wall time from seeding to the stop of the nodes. */
+  /** Wall time from the first judged slot (just after seeding) to the stop of the nodes. */
   seconds: number;
   /** Jobs, each every second. */
   jobs: number;
@@ -262,13 +262,17 @@ export async function runKill(options: KillOptions): Promise<Figures> {
   const progress = options.progress ?? (() => undefined);
   const { store, log, drop } = await scratch(options.store);
   const begin = Date.now();
-  const end = begin + options.seconds * 1_000;
   const { leaseTime, workMs } = options;
-  const nodes = new Nodes(options.nodes, { store, log, leaseTime, workMs, deadline: end + 60_000 }, progress);
+  // The nodes' own bound: past the run, the drain and the stop, with room for a slow start-up.
+  const deadline = begin + (options.seconds + 120) * 1_000;
+  const nodes = new Nodes(options.nodes, { store, log, leaseTime, workMs, deadline }, progress);
   try {
     await Promise.all(nodes.nodes.map((node) => nodes.start(node)));
     // The first slot leaves the nodes a poll (1 s) to see the jobs.
     const t1 = ceilSlot(Date.now()) + 2 * SLOT_MS;
+    // The run is timed from its first slot, not from the spawns: on a loaded machine the nodes'
+    // start-up took up to ~10 s, and counted in the run it left too little time for the kills.
+    const end = t1 + options.seconds * 1_000;
     const ids = await seed(store, { ...options, startMs: t1 });
     const t2 = floorSlot(end) - 2 * SLOT_MS;
     const killsUntil = end - (leaseTime + 5) * 1_000;

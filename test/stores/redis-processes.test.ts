@@ -60,5 +60,5 @@ describeWithServer('Redis store shared by processes', server, () => {
     const figures = await runKill({ store: 'redis', seconds: 25, jobs: 40, nodes: 3, killEvery: 2.5, leaseTime: 3, maxInstances: 10, workMs: 50 });
     expect(figures.ok, `\n${formatFigures(figures)}`).toBe(true);
     expect(figures.kills).toBeGreaterThanOrEqual(4);
-  }, 70_000);
+  }, 100_000);
 });
