@@ -34,13 +34,13 @@ async function stall(title: string, options: AddJobOptions): Promise<void> {
   });
   await scheduler.addJob(() => undefined, { type: 'interval', seconds: 1 }, options);
   await scheduler.start();
-  await clock.advance(0); // let the first pass arm the timer for the +1s slot
+  await clock.advance(999); // the +1s run is prepared, a few ms ahead
 
-  // The process freezes right after start (a laptop lid closed, a VM paused, a blocked event
+  // The process freezes just before +1s (a laptop lid closed, a VM paused, a blocked event
   // loop): jump() moves the wall clock without firing timers, so the timer armed for +1 s fires
-  // only when it reads +10 s, and ten slots are due at once.
+  // only when it reads +10 s; the prepared run no longer holds, and ten slots are due at once.
   clock.jump(9_000);
-  await clock.advance(1_000);
+  await clock.advance(1);
   await clock.advance(2_000); // then two ordinary seconds
   await scheduler.shutdown();
 

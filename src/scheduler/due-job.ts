@@ -39,13 +39,19 @@ export interface PlannedStart {
   readonly hold: { readonly at: number; readonly skipTo: number | null } | null;
 }
 
+/**
+ * What {@link DueJobs.process} does with the planned runs: `'submit'` them at once; return them to
+ * start after a shared store's `'commit'`; or return them to `'hold'` until their due instant.
+ */
+export type StartMode = 'submit' | 'commit' | 'hold';
+
 /** How the loop hands one job back, and how much trigger work its plan took. */
 export interface Processed {
   /** The release to send, or `null` to leave the job leased (an invalid record: see below). */
   readonly release: JobRelease | null;
   /** Trigger calls made (the loop yields to the event loop after many). */
   readonly work: number;
-  /** With `defer`: the runs to submit once the store has committed them; else `null`. */
+  /** Unless submitted at once: the runs to submit later (see {@link StartMode}); else `null`. */
   readonly start: PlannedStart | null;
 }
 
@@ -70,7 +76,7 @@ export class DueJobs {
    * released: its lease expires and it is looked at again then, untouched, so the loop never
    * spins on it, and another scheduler that can run it (one with the task registered) may take it.
    */
-  process(record: JobRecord, store: string, now: number, nowDate: Date, leaseUntil: number, defer = false): Processed {
+  process(record: JobRecord, store: string, now: number, nowDate: Date, leaseUntil: number, mode: StartMode = 'submit'): Processed {
     const { id, nextRunTime: acquiredRunTime } = record;
     if (acquiredRunTime === null) return { release: null, work: 1, start: null };
     let plan: DuePlan;
@@ -106,7 +112,7 @@ export class DueJobs {
     }
     // A usable record clears its invalid report (checked first: the key is a string per fire).
     if (this.#reported.size > 0) this.#reported.delete(`${store}\0${id}`);
-    if (defer && plan.series !== null && plan.failure === null) {
+    if (mode === 'commit' && plan.series !== null && plan.failure === null) {
       // A catch-up on a shared store runs one slot per commit: the job stays held at the next
       // slot while this one runs, then is let go, due again, and planned afresh (by whichever
       // node takes it). A node that dies mid-catch-up leaves the rest to the others.
@@ -121,7 +127,7 @@ export class DueJobs {
     // A job whose trigger finished is no longer stored once released: its runs cannot be
     // checked against the store, and need not be (nobody can change it any more).
     const recheck = plan.nextRunTime !== null;
-    if (defer && (plan.run !== null || plan.series !== null)) {
+    if (mode !== 'submit' && (plan.run !== null || plan.series !== null)) {
       start = { record, store, fn, trigger, run: plan.run, series: plan.series, delayMs: delay, recheck, hold: null };
     } else {
       // Submitted at once: no PlannedStart is built for the common case.
@@ -134,10 +140,13 @@ export class DueJobs {
     return { release: { id, acquiredRunTime, nextRunTime: this.#next(plan) }, work, start };
   }
 
-  /** Submits planned runs that waited for their store's commit; `runId` when it recorded them. */
+  /**
+   * Submits planned runs that waited for their store's commit (`runId` when it recorded them)
+   * or for their due instant.
+   */
   submit(start: PlannedStart, runId: string | null = null): void {
     const { record, store, fn, trigger, run, series, delayMs, recheck } = start;
-    // The slot is looked up again: an idle one may have been swept out during the commit.
+    // The slot is looked up again: an idle one may have been swept out meanwhile.
     const slot = this.ctx.slots.of(record.id);
     this.#submit(record, store, fn, slot, trigger, run, series, delayMs, recheck, runId);
   }

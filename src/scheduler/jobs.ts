@@ -67,6 +67,7 @@ export class JobOperations {
         this.pending.set(record.id, job);
         return this.ctx.toJob(record, job.store, true);
       }
+      if (job.replaceExisting) this.loop.changing(record.id);
       const { replaced } = await this.writer.put(job);
       this.announce(job, replaced);
       return this.ctx.toJob(record, job.store);
@@ -128,6 +129,7 @@ export class JobOperations {
     const aliases = alias === undefined ? [...this.ctx.stores.keys()] : [(this.ctx.store(alias), alias)];
     for (const [id, job] of this.pending) if (aliases.includes(job.store)) this.pending.delete(id);
     if (this.ctx.state !== 'stopped') {
+      this.loop.changing(null);
       for (const name of aliases) {
         const store = this.ctx.store(name);
         if (!store.persistent) for (const record of await store.getJobs()) this.ctx.slots.setTask(record.id, null);
@@ -230,6 +232,8 @@ export class JobOperations {
       return;
     }
     const found = await this.#require(id);
+    // A run held for its due instant must not start once the job is gone.
+    this.loop.changing(id);
     await this.ctx.store(found.store).removeJob(id);
     this.ctx.slots.setTask(id, null);
     this.ctx.emit('job:removed', { jobId: id, store: found.store, reason });
@@ -255,6 +259,8 @@ export class JobOperations {
       const store = this.ctx.store(found.store);
       const { record, inline } = change(found.record, store.persistent);
       const restoreInline = this.writer.setInline(id, inline);
+      // A run held for its due instant was planned from the old record: the new one must win.
+      this.loop.changing(id);
       try {
         await store.updateJob(record);
       } catch (error) {

@@ -187,7 +187,9 @@ export interface JobStore {
    * lease `owner` itself holds is never returned to it again, expired or not: it is still being
    * processed, and only a release (or another owner, after expiry) frees it.
    *
-   * @param now - the current instant (ISO-8601)
+   * @param now - the current instant (ISO-8601); for a store that is not persistent and does not
+   *   implement `SharedRuns`, possibly a due instant up to 50 ms ahead: the scheduler takes a few
+   *   of an instant's jobs shortly before it to prepare their runs, and the leases count from it
    * @param owner - the lease owner: the scheduler's identity and its pass (`<identity>#<n>`)
    * @param leaseMs - how long the lease lasts
    * @param limit - most jobs to return

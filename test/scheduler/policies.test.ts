@@ -15,9 +15,13 @@ async function stalled(stallMs: number, options: AddJobOptions) {
   await scheduler.addJob((ctx: JobContext) => void ran.push(ctx.scheduledRunTime.toISOString()), everySecond(), options);
   await scheduler.start();
   await clock.advance(S); // first run at T0+1s
+  // The runs of T0+2s are prepared a few ms before it (and held for it).
+  await clock.advance(S - 1);
   // The event loop is blocked (or the machine sleeps): the wall clock moves, no timer fires.
   clock.jump(stallMs);
-  await clock.advance(S); // the armed timer fires late, at T0+2s+stall on the wall clock
+  // The timer fires late, at T0+2s+stall on the wall clock: the held plans no longer hold (the
+  // job's next slot has come too), and the due slots are planned again from the wake.
+  await clock.advance(1);
   const job = (await scheduler.getJobs())[0];
   await scheduler.shutdown();
   return { events, ran, job, now: T0 + 2 * S + stallMs };

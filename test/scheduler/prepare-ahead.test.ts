@@ -1,0 +1,182 @@
+/**
+ * Runs prepared ahead of their due instant (an in-process store): taken and planned a few
+ * milliseconds early, started at the instant itself; a change made through the scheduler in
+ * between wins; a stop hands the held jobs back unstarted; a persistent store is never asked
+ * ahead. On the virtual clock a preparation takes no time, so the lead is its least, 2 ms: the
+ * window is [T - 2 ms, T).
+ */
+import { describe, expect, it } from 'vitest';
+import { IntervalTrigger, MemoryJobStore, type JobContext } from '../../src/index.js';
+import type { JobRecord } from '../../src/stores/job-store.js';
+import type { VirtualClock } from '../../src/testing/index.js';
+import { T0, makeScheduler, ofType, recordEvents } from '../helpers/scheduler.js';
+
+const S = 1_000;
+const at = (ms: number) => new Date(T0 + ms);
+
+/** A memory store that records, for each acquisition that took jobs, the instant asked for and the clock's time. */
+class WatchedStore extends MemoryJobStore {
+  readonly asked: { for: number; at: number; jobs: number }[] = [];
+  constructor(private readonly clock: VirtualClock) {
+    super();
+  }
+  override async acquireDueJobs(now: string, owner: string, leaseMs: number, limit: number): Promise<JobRecord[]> {
+    const jobs = await super.acquireDueJobs(now, owner, leaseMs, limit);
+    if (jobs.length > 0) this.asked.push({ for: Date.parse(now), at: this.clock.now(), jobs: jobs.length });
+    return jobs;
+  }
+}
+
+/** A scheduler on a watched store, one job every second from 1 s whose runs are recorded. */
+async function everySecond(options: { args?: string[] } = {}) {
+  const { clock, scheduler } = makeScheduler();
+  const store = new WatchedStore(clock);
+  await scheduler.addJobStore(store, 'watched');
+  const runs: { slot: number; at: number; args: unknown[] }[] = [];
+  const task = (...args: unknown[]) => {
+    const context = args.pop() as JobContext;
+    runs.push({ slot: context.scheduledRunTime.getTime() - T0, at: clock.now() - T0, args });
+  };
+  await scheduler.addJob(task, new IntervalTrigger({ seconds: 1, startDate: at(S) }), { id: 'job', store: 'watched', args: options.args ?? [] });
+  const events = recordEvents(scheduler);
+  await scheduler.start();
+  return { clock, scheduler, store, runs, events };
+}
+
+describe('runs prepared ahead of their due instant', () => {
+  it('are taken before the instant and started exactly at it', async () => {
+    const { clock, scheduler, store, runs } = await everySecond();
+    await clock.advance(3 * S);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [2 * S, 2 * S], [3 * S, 3 * S]]);
+    // Each slot's job was asked for 2 ms ahead, and no run started then.
+    expect(store.asked.map((ask) => [ask.for - T0, ask.at - T0])).toEqual([[S, S - 2], [2 * S, 2 * S - 2], [3 * S, 3 * S - 2]]);
+    await scheduler.shutdown();
+  });
+
+  it('does not start a run whose job was paused in the window; the job stays paused, nothing is lost', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1); // the run of 2 s is held
+    await scheduler.pauseJob('job');
+    await clock.advance(3 * S);
+    expect(runs.map((run) => run.slot)).toEqual([S]);
+    expect((await scheduler.getJob('job'))?.nextRunTime).toBeNull();
+    await scheduler.resumeJob('job'); // from now: 2 s + 3 s - 1 ms, next slot 5 s
+    await clock.advance(S);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [5 * S, 5 * S]]);
+    await scheduler.shutdown();
+  });
+
+  it('does not start a run whose job was removed in the window', async () => {
+    const { clock, scheduler, runs, events } = await everySecond();
+    await clock.advance(2 * S - 1);
+    await scheduler.removeJob('job');
+    await clock.advance(2 * S);
+    expect(runs.map((run) => run.slot)).toEqual([S]);
+    expect(await scheduler.getJob('job')).toBeUndefined();
+    expect(ofType(events, 'job:submitted').map((event) => event.scheduledRunTime.getTime() - T0)).toEqual([S]);
+    expect(ofType(events, 'store:error')).toEqual([]);
+    await scheduler.shutdown();
+  });
+
+  it('starts the run of a job modified in the window with the new record', async () => {
+    const { clock, scheduler, runs } = await everySecond({ args: ['old'] });
+    await clock.advance(2 * S - 1);
+    await scheduler.modifyJob('job', { args: ['new'] });
+    await clock.advance(S + 1);
+    expect(runs.map((run) => [run.slot, run.at, run.args])).toEqual([[S, S, ['old']], [2 * S, 2 * S, ['new']], [3 * S, 3 * S, ['new']]]);
+    await scheduler.shutdown();
+  });
+
+  it('follows the new trigger of a job rescheduled in the window, not the held plan', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1);
+    await scheduler.rescheduleJob('job', new IntervalTrigger({ seconds: 10, startDate: at(5 * S) }));
+    await clock.advance(4 * S);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [5 * S, 5 * S]]);
+    await scheduler.shutdown();
+  });
+
+  it('drops the held runs of jobs removed all at once, and of a job replaced under its id', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1);
+    await scheduler.removeAllJobs();
+    await clock.advance(S);
+    expect(runs.map((run) => run.slot)).toEqual([S]);
+
+    const replaced: number[] = [];
+    await scheduler.addJob(() => void replaced.push(-1), new IntervalTrigger({ seconds: 1, startDate: at(4 * S) }), { id: 'again' });
+    await clock.advance(S); // 4 s - 1 ms: the run of 4 s is held
+    await scheduler.addJob(() => void replaced.push(clock.now() - T0), new IntervalTrigger({ seconds: 1, startDate: at(5 * S) }), {
+      id: 'again',
+      replaceExisting: true,
+    });
+    await clock.advance(S + 1);
+    expect(replaced).toEqual([5 * S]);
+    await scheduler.shutdown();
+  });
+
+  it('hands the held jobs back unstarted when the scheduler pauses in the window; they run late on resume', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1);
+    scheduler.pause();
+    await clock.advance(S);
+    expect(runs.map((run) => run.slot)).toEqual([S]);
+    scheduler.resume(); // at 3 s - 1 ms: the slot of 2 s is due (coalesced, 'latest')
+    await clock.advance(S);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [2 * S, 3 * S - 1], [3 * S, 3 * S]]);
+    await scheduler.shutdown();
+  });
+
+  it('hands the held jobs back unstarted at shutdown: the next start finds the slot due', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1);
+    await scheduler.shutdown();
+    await clock.advance(S);
+    expect(runs.map((run) => run.slot)).toEqual([S]);
+    await scheduler.start();
+    await clock.advance(0);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [2 * S, 3 * S - 1]]);
+    await scheduler.shutdown();
+  });
+
+  it('prepares at most 100 jobs, and none after an instant that had more; all start once', async () => {
+    const { clock, scheduler } = makeScheduler();
+    const store = new WatchedStore(clock);
+    await scheduler.addJobStore(store, 'watched');
+    const runs = new Map<string, number[]>();
+    for (let k = 0; k < 250; k++) {
+      const id = `job-${k}`;
+      runs.set(id, []);
+      await scheduler.addJob(() => void runs.get(id)?.push(clock.now() - T0), new IntervalTrigger({ seconds: 1, startDate: at(S) }), { id, store: 'watched' });
+    }
+    await scheduler.start();
+    await clock.advance(2 * S);
+    expect(new Set([...runs.values()].map((times) => JSON.stringify(times)))).toEqual(new Set([JSON.stringify([S, 2 * S])]));
+    const asked = (slot: number) => store.asked.filter((ask) => ask.for - T0 === slot).map((ask) => [ask.at - T0, ask.jobs]);
+    // A hundred are prepared ahead; the others are taken at the instant. The instant after one
+    // of 250 jobs is not prepared at all.
+    expect(asked(S)).toEqual([[S - 2, 100], [S, 150]]);
+    expect(asked(2 * S)).toEqual([[2 * S, 250]]);
+    // Once the instants are small again, they are prepared again.
+    for (let k = 0; k < 200; k++) await scheduler.removeJob(`job-${k}`);
+    await clock.advance(2 * S);
+    expect(asked(3 * S)).toEqual([[3 * S, 50]]);
+    expect(asked(4 * S)).toEqual([[4 * S - 2, 50]]);
+    expect(runs.get('job-249')).toEqual([S, 2 * S, 3 * S, 4 * S]);
+    await scheduler.shutdown();
+  });
+
+  it('never asks a persistent store ahead of time', async () => {
+    const runs: number[] = [];
+    const { clock, scheduler } = makeScheduler({ tasks: { tick: () => void runs.push(clock.now() - T0) } });
+    const store = new WatchedStore(clock);
+    Object.defineProperty(store, 'persistent', { value: true });
+    await scheduler.addJobStore(store, 'watched');
+    await scheduler.addJob('tick', new IntervalTrigger({ seconds: 1, startDate: at(S) }), { store: 'watched' });
+    await scheduler.start();
+    await clock.advance(3 * S);
+    expect(runs).toEqual([S, 2 * S, 3 * S]);
+    expect(store.asked.map((ask) => [ask.for - T0, ask.at - T0])).toEqual([[S, S], [2 * S, 2 * S], [3 * S, 3 * S]]);
+    await scheduler.shutdown();
+  });
+});
