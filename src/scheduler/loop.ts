@@ -21,12 +21,14 @@
  * @module
  */
 import type { ClockTimer } from '../clock/clock.js';
-import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
+import type { JobRecord, JobStore } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
-import { HandBack, release, type HandBackParts } from './hand-back.js';
+import { HandBack, type HandBackParts } from './hand-back.js';
 import type { StartMode } from './due-job.js';
 import { HeldRuns } from './held-runs.js';
+import { earliestRunTime, pollMs } from './next-wake.js';
 import { sharedRuns } from './shared-runs.js';
+import { UnreleasedJobs } from './unreleased.js';
 
 /** Longest timer Node accepts (2^31-1 ms); anything above fires at once. */
 const MAX_TIMER = 2 ** 31 - 1;
@@ -48,12 +50,6 @@ const LEAD_MS = { least: 2, most: 50 };
  */
 const PREPARE_MOST = 100;
 
-/** Releases a store failed to take, retried before the next acquisition from it. */
-interface Unreleased {
-  readonly owner: string;
-  readonly releases: JobRelease[];
-}
-
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Whether a store's due jobs may be taken before they are due: it lives in this process only. */
@@ -72,7 +68,8 @@ export class SchedulingLoop {
   #work = 0;
   /** The wait before the next try after a failed pass (reset by a pass without errors). */
   #retryMs = RETRY_MS.first;
-  readonly #unreleased = new Map<string, Unreleased[]>();
+  /** Releases a store failed to take, retried before the next acquisition from it. */
+  readonly #unreleased = new UnreleasedJobs();
   /** Runs prepared for a due instant that has not come yet. */
   readonly #held = new HeldRuns();
   /** How long before a due instant its runs are prepared (ms). */
@@ -158,7 +155,7 @@ export class SchedulingLoop {
     } else {
       this.#burst = this.#taken;
     }
-    const next = await this.#earliest();
+    const next = await earliestRunTime(this.ctx.stores, (alias, error) => this.#storeFailed(alias, error));
     if (this.ctx.state !== 'running') return;
     const held = this.#held.at;
     if (failed || next === undefined) {
@@ -181,7 +178,7 @@ export class SchedulingLoop {
    */
   #armFor(due: number | null): void {
     const wait = due === null ? this.ctx.maxWaitMs : due - this.ctx.clock.now();
-    const poll = this.#pollMs();
+    const poll = pollMs(this.ctx.stores);
     if (wait > poll || due === null) {
       this.#arm(Math.min(wait, poll));
       return;
@@ -214,25 +211,11 @@ export class SchedulingLoop {
         await pending.flush();
       } catch (error) {
         this.#storeFailed(alias, error);
-        this.#keepUnreleased(alias, owner, await pending.failed());
+        this.#unreleased.keep(alias, owner, await pending.failed());
         ok = false;
       }
     }
     return ok;
-  }
-
-  /**
-   * The shortest `pollInterval` of the stores (`Infinity` when none has one): a store shared
-   * with schedulers that cannot notify this one is looked at that often, so their changes are
-   * seen in time.
-   */
-  #pollMs(): number {
-    let poll = Infinity;
-    for (const store of this.ctx.stores.values()) {
-      const seconds = store.pollInterval;
-      if (typeof seconds === 'number' && seconds > 0) poll = Math.min(poll, seconds * 1000);
-    }
-    return poll;
   }
 
   /**
@@ -253,7 +236,7 @@ export class SchedulingLoop {
     let mode: StartMode = hold !== null ? 'hold' : shared !== null ? 'commit' : 'submit';
     let ok = true;
     try {
-      await this.#retryReleases(alias, store);
+      await this.#unreleased.retry(this.ctx, alias, store);
       if (shared !== null) await this.ctx.runLeases.reap(alias, shared);
       let batch: JobRecord[];
       let handedBack = false;
@@ -299,7 +282,7 @@ export class SchedulingLoop {
       return ok;
     } catch (error) {
       this.#storeFailed(alias, error);
-      this.#keepUnreleased(alias, owner, await pending.failed());
+      this.#unreleased.keep(alias, owner, await pending.failed());
       return false;
     }
   }
@@ -307,40 +290,5 @@ export class SchedulingLoop {
   #storeFailed(alias: string, error: unknown): void {
     this.ctx.log('error', `job store ${JSON.stringify(alias)} failed; retrying`, error);
     this.ctx.emit('store:error', { alias, error });
-  }
-
-  #keepUnreleased(alias: string, owner: string, releases: JobRelease[]): void {
-    if (releases.length === 0) return;
-    const kept = this.#unreleased.get(alias) ?? [];
-    kept.push({ owner, releases });
-    this.#unreleased.set(alias, kept);
-  }
-
-  /** Sends the releases a store failed to take earlier, before anything new is taken from it. */
-  async #retryReleases(alias: string, store: JobStore): Promise<void> {
-    const kept = this.#unreleased.get(alias);
-    while (kept !== undefined && kept.length > 0) {
-      const { owner, releases } = kept[0] as Unreleased;
-      await release(this.ctx, alias, store, owner, releases);
-      kept.shift();
-    }
-    this.#unreleased.delete(alias);
-  }
-
-  /** The earliest next run time over all stores (epoch ms), `null` if none, `undefined` on error. */
-  async #earliest(): Promise<number | null | undefined> {
-    let earliest: number | null = null;
-    for (const [alias, store] of this.ctx.stores) {
-      try {
-        const next = await store.getNextRunTime();
-        if (next === null) continue;
-        const time = Date.parse(next);
-        if (earliest === null || time < earliest) earliest = time;
-      } catch (error) {
-        this.#storeFailed(alias, error);
-        return undefined;
-      }
-    }
-    return earliest;
   }
 }
