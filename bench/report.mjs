@@ -719,51 +719,56 @@ const GAP_NOTES = [
 (next fire time, misfire and coalescing rules) and handed to the executor one after another on Node's
 one thread, so the last of them starts after the work for all the others: p99 lateness is about the
 length of the burst up to its 9,900th task call. In this run (medians of 3 runs per cell) the floors
-measured p99 15.5-17.3 ms (one timer over a sorted array) and 19.4-21.6 ms (a setTimeout per job), with
-tasks that only record their fire; timetable 25.4-40.6 ms, 1.5-2.3× the better floor, and p50 12.9-14.6
-ms against 4.1-4.6 ms. Per due job that is about 2.5-4 µs of the burst against the floor's 1.5 µs; 20 ms
-would need the scheduler's work up to each task call under about 1.9 µs, within 0.4 µs of a loop that
-does nothing but call the task and step to the next time. A V8 CPU profile of the crontab-string row (the
-fire path is the one profiled in the previous round; this round changed only adds) splits the main
-thread's time as: the loop's planning of each due job 33% (of which the job's slot, its inline function
-and run count, looked up by id 12%, the plan and the next fire time 5%, the submission 5%), the executor
-and the task call 22% (the task and the suite's recording 5% of it), the store's release 17% (sent after
-the pass's last task call, so off the lateness path), the store's acquisition 11%, garbage collection 5%,
-the outcome reports 4%; reading the clock (three times per run, about 45 ns each here) is 7%, spread over
-those rows. No single part is large enough to bring the burst to 20 ms on its own: the costs are the
-first touches of each job's data (its store entry, record, slot and task closure) in a 10,000-job
-working set that does not stay in this VM's caches. What would take the burst off the due instant is
-preparing a slot's runs shortly before it is due; tried in an earlier round (100 ms ahead: p99 38-57 ms
-against 49-57 ms without, at 9.6-10.5 instead of 5.4-7.3 µs of CPU per fire, because 10,000 plans held
-for 100 ms outlive the young generation) and not kept. Also tried and not kept: sending the memory
-store's releases after every batch of 1,000 instead of after the pass (interleaved pairs: p99 25.8-41.1
-ms against 24.5-33.1 ms, CPU per fire unchanged). One 10 s run is a noisy sample on this VM: the same
-build measured p99 20.6 and 29.8 ms (and 2.81 and 3.60 µs of CPU per fire) in two runs back to back,
-and a fixed compute loop took 228 to 374 ms in six runs; hence the medians of 3.`],
-  [/^W3 .*CPU/, `**W3 CPU per fire.** 3.10-3.70 µs in this run, 2.5-3.0× the sorted-array floor (1.22-1.30 µs):
-four of the five target rows are within 3× of the floor, the bound the issue gives beside 3 µs, the
-cron trigger-instance row at 3.03×, and none is under 3 µs. A fire is the store's acquisition of the
-job, its plan, the submission, the task call, the outcome report and the store's release; it allocates
-about 1.1 KB (heap sampling of 100,000 fires on a virtual clock): its ticket, context and outcome, the
-plan and the release, the released record (a new object per fire: a store never changes a record it
-handed out) and the task's \`scheduledRunTime\`. CPU per fire counts every thread (the garbage
-collector's and the compiler's too) and moves with the shared VM as the floors do: on a virtual clock,
-where the machine's noise is the only difference, the same fire path measured 1.3 to 3.1 µs per fire
-in 14 runs (10,000 jobs, 30 s each). toad-scheduler's 1 s intervals cost less because each job is a bare \`setInterval\` with no
-store, lease, plan or misfire rule.`],
-  [/^W4/, `**W4.** With one job the scheduler adds one pass of its loop to Node's own timer (the job taken
-from the store, planned, submitted and called). Measured on this machine: from the timer's callback to
-the task call p50 0.29 ms, p90 0.46 ms with the job every 100 ms, against 0.027 and 0.083 ms with the job
-every 2 ms; the same code runs ten times slower after 100 ms of idle, with cold caches. At p50 (100 ms
-period) 0.13 ms pass until the store is asked, 0.03 ms until it answers and 0.13 ms until the task is
-called (planning, submission, the executor's microtask); the floors call their callback from the timer
-itself. Tried and not kept: asking the store without the await before it and sending the release after
-the task call instead of before: the first microtask checkpoint moved with them and the task call did
-not come earlier (p50 0.36 against 0.33 ms). Lateness is Node's timer granularity (a timer fires in the
-millisecond after its due time) plus that pass: p50 1.30 ms against the floors' 0.88-0.94 ms. The p99
-of 100 fires is its second-worst fire, so one pause of the shared machine decides it: 2.55 ms in this
-run (median of 3 runs) against the floors' 1.70-1.88 ms (one run each); the previous reports measured
-2.14 and 2.17 ms, and three runs before them 1.73-2.09 ms.`],
+measured p99 19.8-21.8 ms (one timer over a sorted array) and 23.7-24.1 ms (a setTimeout per job), with
+tasks that only record their fire; timetable 35.5-63.0 ms, 1.6-2.9× the better floor, and p50 14.3-19.8
+ms against 4.8-4.9 ms. This run's machine was noisier than the previous report's: the same floors
+measured 15.5-17.3 ms there, and the single runs of one timetable row ranged from 30 to 78 ms here
+(the previous report: 25.4-40.6 ms for the same fire path). Per due job the burst takes about 3.5-6 µs
+here against the floor's 2 µs; 20 ms would need the scheduler's work up to each task call within about
+0.4 µs of a loop that does nothing but call the task and step to the next time. A V8 CPU profile of
+the crontab-string row (previous round) splits the main thread's time as: the loop's planning of each
+due job 33% (of which the job's slot, its inline function and run count, looked up by id 12%, the plan
+and the next fire time 5%, the submission 5%), the executor and the task call 22% (the task and the
+suite's recording 5% of it), the store's release 17% (sent after the pass's last task call, so off the
+lateness path), the store's acquisition 11%, garbage collection 5%, the outcome reports 4%; reading
+the clock (three times per run, about 45 ns each here) is 7%, spread over those rows. No single part
+is large enough to bring the burst to 20 ms on its own: the costs are the first touches of each job's
+data (its store entry, record, slot and task closure) in a 10,000-job working set that does not stay
+in this VM's caches. This round built what would take the burst off the due instant, on the
+\`JobStore\` contract: with an in-process store the loop asks for the jobs due at an instant a few
+milliseconds before it, plans and holds their runs, and at the instant only submits them (a change
+made through the scheduler in between wins; see the concepts guide). Measured on this burst with all
+10,000 jobs held (single runs, the lead adapting to about 30 ms): p99 22-67 ms and 7.2-8.9 µs of CPU per
+fire, where the build without it measured 26-56 ms and 2.9-5.5 µs in single runs the same day; on a
+virtual clock 3.8-4.3 µs against 1.4-2.0 µs per fire: the held plans outlive the garbage collector's young generation (scavenges of 8-22 ms instead
+of 2-3, a mark-compact every 2 s). Holding 1,000 of them was no better than none. So the preparation
+is kept for at most 100 jobs, and only after an instant that had at most 100: it serves lone and sparse
+jobs (W4) and leaves this burst on the path measured here. Also tried and not kept (earlier rounds):
+sending the memory store's releases after every batch of 1,000 instead of after the pass (p99 25.8-41.1
+ms against 24.5-33.1 ms, CPU per fire unchanged).`],
+  [/^W3 .*CPU/, `**W3 CPU per fire.** 3.59-4.51 µs in this run, 3.3-4.0× the sorted-array floor (1.08-1.14 µs);
+the previous report measured 3.10-3.70 µs (2.5-3.0× its floor's 1.22-1.30 µs) on the same fire path.
+On a virtual clock, where the machine's noise is the only difference, seven alternating runs of each
+build measured a median 1.47 µs per fire for this build against 1.81 µs for the previous one: the
+change is the machine's. A fire is the store's acquisition of the job, its plan, the submission, the
+task call, the outcome report and the store's release; it allocates about 1.2 KB (heap sampling of
+100,000 fires on a virtual clock): its ticket, context and outcome, the plan and the release, the
+released record (a new object per fire: a store never changes a record it handed out) and the task's
+\`scheduledRunTime\`. CPU per fire counts every thread (the garbage collector's and the compiler's too)
+and moves with the shared VM as the floors do: the sorted-array floor itself measured 1.06-1.39 µs
+across its runs in this report. toad-scheduler's 1 s intervals cost less because each job is a bare
+\`setInterval\` with no store, lease, plan or misfire rule.`],
+  [/^W4/, `**W4.** With one job the loop now prepares the run a few milliseconds before its instant and at
+the instant only submits it (see the W3 note): p50 lateness 1.05 ms (runs: 0.79, 1.05, 1.18 ms) against
+the floors' 1.03-1.18 ms, where the previous report measured 1.30 ms against 0.88-0.94 ms. What is left
+at the instant is Node's timer (armed about 2 ms ahead, it fires in the millisecond after its due time),
+one pass that submits the held run and the executor's microtask. The p99 of 100 fires is its
+second-worst fire, so one pause of the shared machine decides it: 2.81 ms in this run (runs: 1.83, 2.81,
+3.52 ms) against the floors' 1.83-2.09 ms (one run each); the previous reports measured 2.55, 2.14 and
+2.17 ms. The CPU per fire (1.3-1.8 ms against the floors' 0.39-0.41 ms; a wake of this VM costs about
+0.3 ms by itself) is the preparation's second timer and pass, run cold every 100 ms: the same code
+measured ten times slower after 100 ms of idle than every 2 ms (from the timer's callback to the task
+call p50 0.29 against 0.027 ms, previous round).`],
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
 garbage collector working through the 100,000 records that stay alive. The 10 µs target was met on the
@@ -793,7 +798,8 @@ machine of the previous report (Intel Xeon VM) while it was idle, for 1,000 due 
 at the low end, MySQL at the high end); any other load on the 2 cores (the database server runs on them too) stretches both transactions. The memory store
 starts each run as soon as it is planned. Reaching 100 ms on every store needs the transactions off the
 due instant: acquire and commit a second's runs shortly before it is due (the store still knows every run
-before it starts) and only start them at the due instant (the same change the W3 note asks for), or a
+before it starts) and only start them at the due instant (the loop does this for in-process stores, up
+to 100 jobs ahead of an instant: see the W3 note; a shared store would also need its commit moved), or a
 small first batch so that the first runs start after one small commit.`],
   [/^W5 .* 10,000/, `**W5 at 10,000 jobs/s.** A pass takes the due jobs 1,000 at a time and every batch pays its own
 acquisition and commit (about 20 statements, 60-150 ms on an idle machine, several times that when the node
