@@ -166,6 +166,40 @@ describe('runs prepared ahead of their due instant', () => {
     await scheduler.shutdown();
   });
 
+  it('also starts at the instant a job added in the window for it', async () => {
+    const { clock, scheduler, runs } = await everySecond();
+    await clock.advance(2 * S - 1); // the run of 2 s is held
+    const late: number[] = [];
+    await scheduler.addJob(() => void late.push(clock.now() - T0), new IntervalTrigger({ seconds: 1, startDate: at(2 * S) }));
+    await clock.advance(1);
+    expect(runs.map((run) => [run.slot, run.at])).toEqual([[S, S], [2 * S, 2 * S]]);
+    expect(late).toEqual([2 * S]);
+    await scheduler.shutdown();
+  });
+
+  it('keeps the releases a store failed to take at the instant and sends them first next time: no slot runs twice', async () => {
+    const { clock, scheduler, store, runs, events } = await everySecond();
+    const release = store.releaseJobs.bind(store);
+    let failures = 0;
+    store.releaseJobs = async (...args) => {
+      // The hand-back of the held run of 2 s fails once.
+      if (clock.now() - T0 === 2 * S && failures === 0) {
+        failures++;
+        throw new Error('connection reset');
+      }
+      return release(...args);
+    };
+    await clock.advance(5 * S);
+    expect(failures).toBe(1);
+    expect(ofType(events, 'store:error')).toHaveLength(1);
+    // The job stayed leased until its release went through; each slot ran once.
+    const slots = runs.map((run) => run.slot);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(slots.slice(0, 2)).toEqual([S, 2 * S]);
+    expect(slots.at(-1)).toBe(5 * S);
+    await scheduler.shutdown();
+  });
+
   it('never asks a persistent store ahead of time', async () => {
     const runs: number[] = [];
     const { clock, scheduler } = makeScheduler({ tasks: { tick: () => void runs.push(clock.now() - T0) } });
