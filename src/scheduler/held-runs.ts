@@ -17,6 +17,7 @@
  * @internal
  * @module
  */
+import { IsoMemo } from '../internal/iso-memo.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
 import type { PlannedStart } from './due-job.js';
 
@@ -47,14 +48,15 @@ export class HeldRuns {
   /** The due instant the held runs are for (epoch ms), `null` when nothing is held. */
   #at: number | null = null;
   readonly #stores = new Map<string, HeldStore>();
-  /** Ids changed through the scheduler since the runs were held; `all` after a clear. */
+  /** Ids changed through the scheduler since the runs were held. */
   readonly #changed = new Set<string>();
+  /** Every job changed (all removed at once) since the runs were held. */
   #all = false;
   #count = 0;
   /** The earliest next run time the held plans computed (epoch ms): they are stale from then. */
   #horizon = Infinity;
-  /** The last next run time parsed for {@link HeldRuns.#horizon} (jobs of a slot share it). */
-  #lastNext: string | null = null;
+  /** Parses the held plans' next run times (jobs of a slot share one). */
+  readonly #iso = new IsoMemo();
 
   /** The due instant of the held runs, or `null`. */
   get at(): number | null {
@@ -77,10 +79,7 @@ export class HeldRuns {
     held.jobs.push({ record, release, start });
     this.#count++;
     const next = release?.nextRunTime ?? null;
-    if (next !== null && next !== this.#lastNext) {
-      this.#lastNext = next;
-      this.#horizon = Math.min(this.#horizon, Date.parse(next));
-    }
+    if (next !== null) this.#horizon = Math.min(this.#horizon, this.#iso.toMs(next));
   }
 
   /** A job is about to change: its held run (if any) must not start. */
@@ -124,7 +123,6 @@ export class HeldRuns {
     changed.clear();
     this.#all = false;
     this.#horizon = Infinity;
-    this.#lastNext = null;
     return owed;
   }
 }
