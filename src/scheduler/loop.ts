@@ -20,7 +20,6 @@
  * @internal
  * @module
  */
-import type { ClockTimer } from '../clock/clock.js';
 import type { JobRecord, JobStore } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
 import { HandBack, type HandBackParts } from './hand-back.js';
@@ -29,9 +28,8 @@ import { HeldRuns } from './held-runs.js';
 import { earliestRunTime, pollMs } from './next-wake.js';
 import { sharedRuns } from './shared-runs.js';
 import { UnreleasedJobs } from './unreleased.js';
+import { WakeTimer } from './wake-timer.js';
 
-/** Longest timer Node accepts (2^31-1 ms); anything above fires at once. */
-const MAX_TIMER = 2 ** 31 - 1;
 /** Most due jobs taken from a store in one call. */
 const BATCH = 1_000;
 /** Waits after store errors before trying again: doubling from the first to the last. */
@@ -57,9 +55,7 @@ const preparable = (store: JobStore): boolean => store.persistent === false && s
 
 /** Arms, fires and re-arms the one timer of a scheduler. */
 export class SchedulingLoop {
-  #timer: ClockTimer | null = null;
-  /** The armed timer has no delay: a wakeup before it fires has nothing to add. */
-  #immediate = false;
+  readonly #timer: WakeTimer;
   #busy: Promise<void> | null = null;
   #again = false;
   /** Counts passes: each takes its leases under its own owner name. */
@@ -82,14 +78,16 @@ export class SchedulingLoop {
   constructor(
     private readonly ctx: SchedulerContext,
     private readonly parts: HandBackParts,
-  ) {}
+  ) {
+    this.#timer = new WakeTimer(ctx.clock, ctx.maxWaitMs);
+  }
 
   /** Look at the stores now (after an add, a change or a resume). */
   wakeup(): void {
     if (this.ctx.state !== 'running') return;
     if (this.#busy) this.#again = true;
     // Adds in a burst (each awaited, all in one macrotask) would otherwise swap one timer each.
-    else if (this.#timer === null || !this.#immediate) this.#arm(0);
+    else if (!this.#timer.immediate) this.#arm(0);
   }
 
   /**
@@ -106,30 +104,24 @@ export class SchedulingLoop {
    * instant have been handed back unstarted (their jobs are due again at once when it resumes).
    */
   async stop(): Promise<void> {
-    this.#disarm();
+    this.#timer.disarm();
     this.#again = false;
     await this.#busy;
     if (this.#held.at !== null) await this.#endHold(false);
   }
 
-  /** Arms the timer; `prepareFor`: the pass it starts prepares the runs due at that instant. */
-  #arm(delayMs: number, prepareFor: number | null = null): void {
-    this.#disarm();
-    const delay = Math.min(Math.max(0, delayMs), this.ctx.maxWaitMs, MAX_TIMER);
-    this.#immediate = delay === 0;
-    this.#timer = this.ctx.clock.setTimeout(() => {
-      this.#timer = null;
+  /**
+   * Arms the timer; `prepareFor`: the pass it starts prepares the runs due at that instant;
+   * `precise`: the wake is a due instant (or the preparation for one), not a poll or a retry.
+   */
+  #arm(delayMs: number, prepareFor: number | null = null, precise = false): void {
+    this.#timer.arm(delayMs, precise, () => {
       this.#busy = this.#pass(prepareFor).finally(() => {
         this.#busy = null;
         // A wakeup that came after the pass made its timer decision must not be lost.
         if (this.#again && this.ctx.state === 'running') this.#arm(0);
       });
-    }, delay);
-  }
-
-  #disarm(): void {
-    if (this.#timer !== null) this.ctx.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    });
   }
 
   async #pass(prepareFor: number | null): Promise<void> {
@@ -188,7 +180,7 @@ export class SchedulingLoop {
       this.#burst <= PREPARE_MOST &&
       wait > this.#leadMs &&
       [...this.ctx.stores.values()].some(preparable);
-    this.#arm(prepare ? wait - this.#leadMs : wait, prepare ? due : null);
+    this.#arm(prepare ? wait - this.#leadMs : wait, prepare ? due : null, true);
   }
 
   /**
