@@ -25,16 +25,13 @@ const NO_ARGS: readonly JsonValue[] = [];
  * of any other kind gets {@link RunTicket.detached}, whose `call` and `abort` are plain functions.
  */
 export class RunTicket implements RunRequest, QueuedRun {
-  readonly jobId: string;
-  readonly task: string;
-  readonly args: readonly JsonValue[];
-  readonly deadline: number | null;
-  readonly timeoutMs: number | null;
   /** The outcome, once the executor gave it. */
   outcome: RunOutcome | null = null;
   /** Called once the outcome was reported (a caller that awaits the run), or `null`. */
   reported: (() => void) | null = null;
   readonly #context: RunContext;
+  /** The jitter the run already waited (it moves the deadline). */
+  readonly #delayMs: number;
 
   /**
    * @param fn - the task, or `null` for an executor that runs tasks by name elsewhere
@@ -51,16 +48,41 @@ export class RunTicket implements RunRequest, QueuedRun {
     delayMs: number,
     readonly end: RunEnd | null,
   ) {
-    this.jobId = record.id;
-    this.task = record.task;
-    this.args = record.args;
-    const slot = run.scheduledRunTime;
-    this.deadline = record.misfireGraceTime === null ? null : slot + record.misfireGraceTime * 1000 + delayMs;
-    this.timeoutMs = record.timeout === null ? null : record.timeout * 1000;
+    this.#delayMs = delayMs;
     // Tasks get their own copy of the arguments: a task that mutates them must not change the
     // stored job.
     const args = record.args.length === 0 ? NO_ARGS : (structuredClone(record.args) as JsonValue[]);
-    this.#context = new RunContext(ctx, record, store, slot, fn, args);
+    this.#context = new RunContext(ctx, record, store, run.scheduledRunTime, fn, args);
+  }
+
+  // The request's fields are read from the record when asked (mostly once per run): at
+  // thousands of runs a second each field a ticket need not carry is memory it need not clear.
+
+  /** @inheritDoc */
+  get jobId(): string {
+    return this.record.id;
+  }
+
+  /** @inheritDoc */
+  get task(): string {
+    return this.record.task;
+  }
+
+  /** @inheritDoc */
+  get args(): readonly JsonValue[] {
+    return this.record.args;
+  }
+
+  /** @inheritDoc */
+  get deadline(): number | null {
+    const grace = this.record.misfireGraceTime;
+    return grace === null ? null : this.run.scheduledRunTime + grace * 1000 + this.#delayMs;
+  }
+
+  /** @inheritDoc */
+  get timeoutMs(): number | null {
+    const { timeout } = this.record;
+    return timeout === null ? null : timeout * 1000;
   }
 
   /** The run itself is the request (the built-in executor's queue entry). */
