@@ -1,12 +1,15 @@
 /**
- * The payload of run events (`job:submitted`, `job:executed`, `job:error`, `job:missed`,
- * `job:max-instances`) from a planned run, with the listing rule for the slots it stands for:
+ * Run events (`job:submitted`, `job:executed`, `job:error`, `job:missed`,
+ * `job:max-instances`) from a planned run and its outcome, with the listing rule for the slots it stands for:
  * every slot when there are at most {@link MAX_LISTED_SLOTS}, else the first and the last.
  *
  * @internal
  * @module
  */
+import { JobCancelledError, JobTimeoutError } from '../errors.js';
 import type { SchedulerEventMap } from '../events/event-map.js';
+import type { RunOutcome } from '../executors/executor.js';
+import type { JobRecord } from '../stores/job-store.js';
 import { MAX_LISTED_SLOTS } from './backlog.js';
 import type { EventFields, SchedulerContext } from './context.js';
 import type { PlannedRun } from './plan.js';
@@ -47,4 +50,44 @@ export function reportRun<K extends AnyRunEvent>(
     ...extra,
   };
   ctx.emit(name, fields as unknown as EventFields<K>);
+}
+
+/** Emits `job:error` for a run. */
+export function reportError(
+  ctx: SchedulerContext,
+  jobId: string,
+  store: string,
+  run: PlannedRun,
+  error: unknown,
+  durationMs: number,
+): void {
+  reportRun(ctx, 'job:error', jobId, store, run, { error, durationMs });
+}
+
+/** Emits the event of a run's outcome: `job:executed`, `job:error` or `job:missed`. */
+export function reportOutcome(ctx: SchedulerContext, record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome): void {
+  const { id } = record;
+  switch (outcome.status) {
+    case 'success':
+      // Checked before the fields are built: most runs end here, mostly with nobody listening.
+      if (!ctx.events.has('job:executed')) return;
+      reportRun(ctx, 'job:executed', id, store, run, {
+        returnValue: outcome.returnValue,
+        durationMs: outcome.finishedAt - outcome.startedAt,
+      });
+      return;
+    case 'error':
+      reportError(ctx, id, store, run, outcome.error, outcome.finishedAt - outcome.startedAt);
+      return;
+    case 'timeout':
+      reportError(ctx, id, store, run, new JobTimeoutError(id, record.timeout ?? 0), outcome.finishedAt - outcome.startedAt);
+      return;
+    case 'missed':
+      reportRun(ctx, 'job:missed', id, store, run, NO_FIELDS);
+      return;
+    case 'cancelled': {
+      const duration = outcome.startedAt === undefined ? 0 : outcome.checkedAt - outcome.startedAt;
+      reportError(ctx, id, store, run, new JobCancelledError(id), duration);
+    }
+  }
 }

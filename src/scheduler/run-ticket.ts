@@ -15,7 +15,7 @@ import type { SchedulerContext } from './context.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun } from './plan.js';
 import { RunContext } from './run-context.js';
-import type { RunEnd } from './runner.js';
+import type { RunEnd } from './run-end.js';
 
 /** Arguments of a job without any: never handed to the task itself, so they can be shared. */
 const NO_ARGS: readonly JsonValue[] = [];

@@ -6,72 +6,34 @@
  * @internal
  * @module
  */
-import type { ClockTimer } from '../clock/clock.js';
-import { ExecutorNotFoundError, JobCancelledError, JobTimeoutError } from '../errors.js';
+import { ExecutorNotFoundError, JobCancelledError } from '../errors.js';
 import type { Executor, RunOutcome } from '../executors/executor.js';
 import { directHandOff } from '../executors/promise.js';
 import { ENQUEUE } from '../executors/run-queue.js';
-import { sameJson } from '../internal/json.js';
 import type { JobRecord } from '../stores/job-store.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { MAX_CATCH_UP } from './backlog.js';
 import type { SchedulerContext } from './context.js';
 import { nextAfter } from './fire-times.js';
+import { JitterWaits } from './jitter-waits.js';
+import { currentTarget, type Target } from './current-target.js';
 import type { JobSlot } from './job-slots.js';
 import type { TaskFunction } from './job.js';
 import type { PlannedRun, SlotSpan } from './plan.js';
-import { NO_FIELDS, reportRun, type RunEventName } from './run-events.js';
+import { NO_FIELDS, reportError, reportOutcome, reportRun, type RunEventName } from './run-events.js';
+import { newGeneration, type Generation, type RunEnd } from './run-end.js';
 import { RunTicket, SettledRuns } from './run-ticket.js';
-
-/** Longest timer Node accepts. */
-const MAX_TIMER = 2 ** 31 - 1;
-
-interface JitterWait {
-  timer: ClockTimer;
-  resolve: (started: boolean) => void;
-}
-
-/** The job a run is for, and the function it calls (`null`: its executor runs it by name). */
-interface Target {
-  readonly record: JobRecord;
-  readonly fn: TaskFunction | null;
-}
-
-/**
- * Runs of one generation: a forced shutdown starts a new one, so runs it abandoned neither count
- * toward `maxInstances` after the next `start()` nor keep a coalesce-`'all'` catch-up going.
- */
-interface Generation {
-  /** The epoch of the job slots' counts this generation's runs are counted in. */
-  readonly epoch: number;
-  /** Runs in flight in all (a count, not a set of promises: one fewer promise per run). */
-  running: number;
-  /** Called when `running` drops to zero. */
-  readonly idle: (() => void)[];
-  abandoned: boolean;
-}
-
-const newGeneration = (epoch: number): Generation => ({ epoch, running: 0, idle: [], abandoned: false });
-
-/** Who to tell when a run ends: the generation it counts in, and its shared-store run. */
-export interface RunEnd {
-  readonly generation: Generation;
-  /** The job's slot, whose count is one lower when the run ends. */
-  readonly slot: JobSlot;
-  readonly jobId: string;
-  readonly store: string;
-  readonly runId: string | null;
-}
 
 /** Submits runs and reports their outcomes. */
 export class Runner {
   #generation: Generation;
-  readonly #waits = new Set<JitterWait>();
+  readonly #waits: JitterWaits;
   #abandon: (() => void) | null = null;
   readonly #settled = new SettledRuns((ticket) => this.#reportAndEnd(ticket));
 
   constructor(private readonly ctx: SchedulerContext) {
     this.#generation = newGeneration(ctx.slots.epoch);
+    this.#waits = new JitterWaits(ctx.clock);
   }
 
   /**
@@ -132,11 +94,7 @@ export class Runner {
 
   /** Cancels every run still waiting for its jitter delay. */
   cancelWaits(): void {
-    for (const wait of this.#waits) {
-      if (wait.timer !== null) this.ctx.clock.clearTimeout(wait.timer);
-      wait.resolve(false);
-    }
-    this.#waits.clear();
+    this.#waits.cancelAll();
   }
 
   /** Resolves when every submitted run has ended, or at once after {@link Runner.abandon}. */
@@ -202,11 +160,11 @@ export class Runner {
 
   /** One run after its jitter delay; cancelled by shutdown, dropped if the job changed meanwhile. */
   async #runDelayed(target: Target, store: string, run: PlannedRun, delayMs: number, recheck: boolean): Promise<void> {
-    if (!(await this.#wait(delayMs))) {
+    if (!(await this.#waits.wait(delayMs))) {
       this.#emitError(target.record, store, run, new JobCancelledError(target.record.id), 0);
       return;
     }
-    const current = recheck ? await this.#current(target, store) : target;
+    const current = recheck ? await currentTarget(this.ctx, target, store) : target;
     if (current !== null) await this.#runOne(current.record, store, current.fn, run, delayMs);
   }
 
@@ -219,7 +177,7 @@ export class Runner {
     recheck: boolean,
   ): Promise<void> {
     const generation = this.#generation;
-    if (delayMs > 0 && !(await this.#wait(delayMs))) {
+    if (delayMs > 0 && !(await this.#waits.wait(delayMs))) {
       this.#emitError(target.record, store, { scheduledRunTime: series.first, span: series }, new JobCancelledError(target.record.id), 0);
       return;
     }
@@ -227,7 +185,7 @@ export class Runner {
     let slot: number | null = series.first;
     for (let runs = 0; slot !== null && slot <= series.last; runs++) {
       if (generation.abandoned) return;
-      if ((runs > 0 || delayMs > 0) && recheck) current = await this.#current(target, store);
+      if ((runs > 0 || delayMs > 0) && recheck) current = await currentTarget(this.ctx, target, store);
       if (current === null || generation.abandoned) return;
       if (runs === MAX_CATCH_UP) {
         this.#skipRest(current.record, store, slot, series, runs);
@@ -249,23 +207,6 @@ export class Runner {
     const count = series.count === null ? null : series.count - done;
     const rest: SlotSpan = { first: from, last: series.last, count, listed: null };
     this.#emit('job:missed', record, store, { scheduledRunTime: from, span: rest });
-  }
-
-  /**
-   * The job as stored now, with the function it runs, if it may still run slots planned from
-   * `target`: `null` once it was removed, paused or given another trigger.
-   */
-  async #current(target: Target, alias: string): Promise<Target | null> {
-    const { id, trigger } = target.record;
-    try {
-      const record = await this.ctx.store(alias).getJob(id);
-      if (record === undefined || record.nextRunTime === null) return null;
-      if (!sameJson(record.trigger, trigger)) return null;
-      return record === target.record ? target : { record, fn: this.ctx.taskOf(record) };
-    } catch (error) {
-      this.ctx.log('error', `job ${JSON.stringify(id)} could not be read again before its next run; the run is dropped`, error);
-      return null;
-    }
   }
 
   /** Submits one run now (its jitter `delayMs`, if any, already waited); settles once it was reported. */
@@ -326,7 +267,7 @@ export class Runner {
   #reportAndEnd(ticket: RunTicket): void {
     const { record, store, run, end } = ticket;
     try {
-      this.#report(record, store, run, ticket.outcome as RunOutcome);
+      reportOutcome(this.ctx, record, store, run, ticket.outcome as RunOutcome);
     } catch (error) {
       this.ctx.log('error', `runs of job ${JSON.stringify(record.id)} failed`, error);
     }
@@ -340,59 +281,11 @@ export class Runner {
     return { status: 'error', error, startedAt: now, finishedAt: now };
   }
 
-  #report(record: JobRecord, store: string, run: PlannedRun, outcome: RunOutcome): void {
-    switch (outcome.status) {
-      case 'success':
-        // Checked before the fields are built: most runs end here, mostly with nobody listening.
-        if (!this.ctx.events.has('job:executed')) return;
-        reportRun(this.ctx, 'job:executed', record.id, store, run, {
-          returnValue: outcome.returnValue,
-          durationMs: outcome.finishedAt - outcome.startedAt,
-        });
-        return;
-      case 'error':
-        this.#emitError(record, store, run, outcome.error, outcome.finishedAt - outcome.startedAt);
-        return;
-      case 'timeout':
-        this.#emitError(
-          record, store, run, new JobTimeoutError(record.id, record.timeout ?? 0), outcome.finishedAt - outcome.startedAt,
-        );
-        return;
-      case 'missed':
-        this.#emit('job:missed', record, store, run);
-        return;
-      case 'cancelled': {
-        const duration = outcome.startedAt === undefined ? 0 : outcome.checkedAt - outcome.startedAt;
-        this.#emitError(record, store, run, new JobCancelledError(record.id), duration);
-      }
-    }
-  }
-
   #emitError(record: JobRecord, store: string, run: PlannedRun, error: unknown, durationMs: number): void {
-    reportRun(this.ctx, 'job:error', record.id, store, run, { error, durationMs });
+    reportError(this.ctx, record.id, store, run, error, durationMs);
   }
 
   #emit(name: RunEventName, record: JobRecord, store: string, run: PlannedRun): void {
     reportRun(this.ctx, name, record.id, store, run, NO_FIELDS);
-  }
-
-  /** Waits `delayMs` in steps no timer can overflow (2^31-1 ms); `false` if cancelled. */
-  #wait(delayMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wait: JitterWait = { timer: null, resolve };
-      let left = delayMs;
-      const step = (): void => {
-        if (left <= 0) {
-          this.#waits.delete(wait);
-          resolve(true);
-          return;
-        }
-        const chunk = Math.min(left, MAX_TIMER);
-        left -= chunk;
-        wait.timer = this.ctx.clock.setTimeout(step, chunk);
-      };
-      this.#waits.add(wait);
-      step();
-    });
   }
 }
