@@ -718,57 +718,46 @@ const GAP_NOTES = [
   [/^W3 .*p99/, `**W3 lateness.** 10,000 jobs due in the same second are taken from the store, planned
 (next fire time, misfire and coalescing rules) and handed to the executor one after another on Node's
 one thread, so the last of them starts after the work for all the others: p99 lateness is about the
-length of the burst up to its 9,900th task call. In this run (medians of 3 runs per cell) the floors
-measured p99 19.8-21.8 ms (one timer over a sorted array) and 23.7-24.1 ms (a setTimeout per job), with
-tasks that only record their fire; timetable 35.5-63.0 ms, 1.6-2.9× the better floor, and p50 14.3-19.8
-ms against 4.8-4.9 ms. This run's machine was noisier than the previous report's: the same floors
-measured 15.5-17.3 ms there, and the single runs of one timetable row ranged from 30 to 78 ms here
-(the previous report: 25.4-40.6 ms for the same fire path). Per due job the burst takes about 3.5-6 µs
-here against the floor's 2 µs; 20 ms would need the scheduler's work up to each task call within about
-0.4 µs of a loop that does nothing but call the task and step to the next time. A V8 CPU profile of
-the crontab-string row (previous round) splits the main thread's time as: the loop's planning of each
-due job 33% (of which the job's slot, its inline function and run count, looked up by id 12%, the plan
-and the next fire time 5%, the submission 5%), the executor and the task call 22% (the task and the
-suite's recording 5% of it), the store's release 17% (sent after the pass's last task call, so off the
-lateness path), the store's acquisition 11%, garbage collection 5%, the outcome reports 4%; reading
-the clock (three times per run, about 45 ns each here) is 7%, spread over those rows. No single part
-is large enough to bring the burst to 20 ms on its own: the costs are the first touches of each job's
-data (its store entry, record, slot and task closure) in a 10,000-job working set that does not stay
-in this VM's caches. This round built what would take the burst off the due instant, on the
-\`JobStore\` contract: with an in-process store the loop asks for the jobs due at an instant a few
-milliseconds before it, plans and holds their runs, and at the instant only submits them (a change
-made through the scheduler in between wins; see the concepts guide). Measured on this burst with all
-10,000 jobs held (single runs, the lead adapting to about 30 ms): p99 22-67 ms and 7.2-8.9 µs of CPU per
-fire, where the build without it measured 26-56 ms and 2.9-5.5 µs in single runs the same day; on a
-virtual clock 3.8-4.3 µs against 1.4-2.0 µs per fire: the held plans outlive the garbage collector's young generation (scavenges of 8-22 ms instead
-of 2-3, a mark-compact every 2 s). Holding 1,000 of them was no better than none. So the preparation
-is kept for at most 100 jobs, and only after an instant that had at most 100: it serves lone and sparse
-jobs (W4) and leaves this burst on the path measured here. Also tried and not kept (earlier rounds):
-sending the memory store's releases after every batch of 1,000 instead of after the pass (p99 25.8-41.1
-ms against 24.5-33.1 ms, CPU per fire unchanged).`],
-  [/^W3 .*CPU/, `**W3 CPU per fire.** 3.59-4.51 µs in this run, 3.3-4.0× the sorted-array floor (1.08-1.14 µs);
-the previous report measured 3.10-3.70 µs (2.5-3.0× its floor's 1.22-1.30 µs) on the same fire path.
-On a virtual clock, where the machine's noise is the only difference, seven alternating runs of each
-build measured a median 1.47 µs per fire for this build against 1.81 µs for the previous one: the
-change is the machine's. A fire is the store's acquisition of the job, its plan, the submission, the
-task call, the outcome report and the store's release; it allocates about 1.2 KB (heap sampling of
-100,000 fires on a virtual clock): its ticket, context and outcome, the plan and the release, the
-released record (a new object per fire: a store never changes a record it handed out) and the task's
-\`scheduledRunTime\`. CPU per fire counts every thread (the garbage collector's and the compiler's too)
-and moves with the shared VM as the floors do: the sorted-array floor itself measured 1.06-1.39 µs
-across its runs in this report. toad-scheduler's 1 s intervals cost less because each job is a bare
+length of the burst up to its 9,900th task call, pooled over the 10 seconds of the window, so the
+slowest bursts decide it. In this run (medians of 3 runs per cell) the floors measured p99 6.77-9.08 ms
+(one timer over a sorted array) and 13.8-17.8 ms (a setTimeout per job), with tasks that only record
+their fire; timetable 24.3-33.7 ms on its five rows, 2.7-3.7× the better floor, and p50 11.1-13.2 ms
+against 2.8 ms. Bursts measured one by one in the same shape (this round, single runs) ended 13-22 ms
+after their second while the machine was quiet and up to 30 ms while it was not: the pooled p99 is
+the tail of the two or three slowest. Each burst allocates about 12 MB (1.24 KB per fire, heap sampling
+of 100,000 fires on a virtual clock: the run's ticket and context, the executor's outcome, the plan,
+the release and the store's new record), so nearly every burst holds a young-generation collection
+(1.5-4.6 ms with \`--trace-gc\`), and a mark-compact comes every few seconds. A V8 CPU profile on a
+virtual clock (50 µs sampling) splits the work as: the store's acquisition 10.5%, the job's slot
+(inline function and run count, looked up by id) 8.8%, garbage collection 8.5%, the store's release
+7.9% (sent after the pass's last task call, off the lateness path), the plan of each job 7.4%, the
+rest in parts under 3% each; the first touches of each job's data (store entry, record, slot, task
+closure) in a working set that does not stay in this VM's caches dominate them. Under callgrind (an
+instruction count that does not depend on the machine's noise) a fire costs about 7,570 instructions
+with this build (8,070 before this round's change to the run ticket). This round the wake itself was
+taken off the burst: on the default clock the loop's timer for an instant is armed 1 ms early and the
+rest is slept on the high-resolution clock, so the first job is taken at the instant rather than Node's
+1-2 ms later. 20 ms would need every burst, its collection included, within about 1.7 µs per fire
+(the suite's recording included), 25-30% less work and allocation per fire than now. Tried in earlier
+rounds and not kept: preparing the whole burst ahead of its instant (all 10,000 runs planned and held,
+started at the instant: p99 22-67 ms at 7.2-8.9 µs of CPU per fire, the held plans outliving the
+young generation; holding 1,000 was no better than none, so at most 100 are prepared), and sending the
+memory store's releases after every batch of 1,000 instead of after the pass (no better).`],
+  [/^W3 .*CPU/, `**W3 CPU per fire.** 2.52-3.26 µs in this run (3 of the 5 rows within 3 µs), 3.7-5.3× the
+sorted-array floor, which measured 0.62-0.69 µs on this machine against 1.08-1.14 µs on the previous
+report's (where timetable measured 3.59-4.51 µs). A fire is the store's acquisition of the job, its
+plan, the submission, the task call, the outcome report and the store's release; it allocates about
+1.2 KB (see the W3 note), including the released record (a new object per fire: a store never changes a
+record it handed out) and the task's \`scheduledRunTime\`. The run ticket now reads its request's fields
+from the record instead of copying five of them per run (about 6% fewer instructions per fire under
+callgrind). CPU per fire counts every thread (the garbage collector's and the compiler's too) and moves
+with the shared VM as the floors do. toad-scheduler's 1 s intervals cost less because each job is a bare
 \`setInterval\` with no store, lease, plan or misfire rule.`],
-  [/^W4/, `**W4.** With one job the loop now prepares the run a few milliseconds before its instant and at
-the instant only submits it (see the W3 note): p50 lateness 1.05 ms (runs: 0.79, 1.05, 1.18 ms) against
-the floors' 1.03-1.18 ms, where the previous report measured 1.30 ms against 0.88-0.94 ms. What is left
-at the instant is Node's timer (armed about 2 ms ahead, it fires in the millisecond after its due time),
-one pass that submits the held run and the executor's microtask. The p99 of 100 fires is its
-second-worst fire, so one pause of the shared machine decides it: 2.81 ms in this run (runs: 1.83, 2.81,
-3.52 ms) against the floors' 1.83-2.09 ms (one run each); the previous reports measured 2.55, 2.14 and
-2.17 ms. The CPU per fire (1.3-1.8 ms against the floors' 0.39-0.41 ms; a wake of this VM costs about
-0.3 ms by itself) is the preparation's second timer and pass, run cold every 100 ms: the same code
-measured ten times slower after 100 ms of idle than every 2 ms (from the timer's callback to the task
-call p50 0.29 against 0.027 ms, previous round).`],
+  [/^W4/, `**W4.** With one job the loop prepares the run a few milliseconds before its instant, and the timer
+for the instant itself is armed 1 ms early and sleeps the rest on the high-resolution clock, so at the
+instant only the held run is submitted: p50 lateness 0.23 ms and p99 0.71 ms in this run, against the
+floors' 0.86-0.87 ms and 1.32-1.35 ms. The p99 of 100 fires is its second-worst fire, so one pause of
+the shared machine decides it.`],
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
 garbage collector working through the 100,000 records that stay alive. The 10 µs target was met on the
