@@ -1,7 +1,7 @@
 /**
- * Run events (`job:submitted`, `job:executed`, `job:error`, `job:missed`,
- * `job:max-instances`) from a planned run and its outcome, with the listing rule for the slots it stands for:
- * every slot when there are at most {@link MAX_LISTED_SLOTS}, else the first and the last.
+ * Run events (`job:submitted`, `job:executed`, `job:error`, `job:missed`, `job:max-instances`)
+ * from a planned run and its outcome, with the listing rule for the slots a run stands for: every
+ * slot when there are at most {@link MAX_LISTED_SLOTS}, else the first and the last.
  *
  * @internal
  * @module

@@ -1,7 +1,8 @@
 /**
  * The loop's timer: a precise wake on the system clock arms Node's timer `SLEEP_MS` early and
  * sleeps the rest; any other wake, and every wake on another clock, is armed for its delay as is.
- * Node's timers are observed through a spy (their callbacks are called by the test, not waited for).
+ * Node's timers are observed through a spy (their callbacks are called by the test, not waited for),
+ * also under a scheduler: its wake for a due instant is precise, a poll is not.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SystemClock, type Clock } from '../../src/index.js';
@@ -105,5 +106,49 @@ describe('WakeTimer on another clock', () => {
     timer.arm(250, true, () => undefined);
     timer.arm(250, false, () => undefined);
     expect(delays).toEqual([250, 250]);
+  });
+});
+
+describe('the scheduling loop on the system clock', () => {
+  /**
+   * Records Node's timers of 1 s or more without arming them (the loop's waits in these tests),
+   * with the time they were armed at; shorter ones (the runtime's) run as usual.
+   */
+  function spyLongTimers() {
+    const long: { delay: number; armedAt: number }[] = [];
+    const real = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, delay: number) => {
+      if (delay < 1_000) return real(callback, delay);
+      long.push({ delay, armedAt: Date.now() });
+      return { unref: () => undefined, ref: () => undefined } as unknown as NodeJS.Timeout;
+    }) as typeof setTimeout);
+    vi.spyOn(globalThis, 'clearTimeout').mockImplementation(() => undefined);
+    return long;
+  }
+
+  it('arms the wake for a due instant SLEEP_MS early, and a poll for its whole interval', async () => {
+    const { MemoryJobStore, Scheduler } = await import('../../src/index.js');
+    class PolledStore extends MemoryJobStore {
+      readonly pollInterval = 30;
+    }
+    // Taken as persistent, no store is prepared ahead of an instant: the wake is the instant's.
+    const persistent = <T extends object>(store: T): T => Object.defineProperty(store, 'persistent', { value: true });
+    const stores = { default: persistent(new MemoryJobStore()), polled: persistent(new PolledStore()) };
+    const long = spyLongTimers();
+    const due = new Date(Math.ceil((Date.now() + 10_000) / 1_000) * 1_000);
+    const scheduler = new Scheduler({ stores, tasks: { noop: () => undefined } });
+    await scheduler.start();
+    try {
+      await scheduler.addJob('noop', { type: 'date', runDate: due.toISOString() }, { id: 'due' });
+      await vi.waitFor(() => expect(long.length).toBeGreaterThan(0));
+      // The wake is for the instant less the millisecond slept, counted from when it was armed.
+      const wake = long[long.length - 1] as { delay: number; armedAt: number };
+      expect(wake.delay).toBe(due.getTime() - wake.armedAt - SLEEP_MS);
+      await scheduler.removeJob('due');
+      scheduler.wakeup();
+      await vi.waitFor(() => expect(long[long.length - 1]?.delay).toBe(30_000));
+    } finally {
+      await scheduler.shutdown();
+    }
   });
 });
