@@ -4,7 +4,7 @@
  * delay, so every run would start that late before the scheduler did any work. Such a wake arms
  * Node's timer {@link SLEEP_MS} early and sleeps the rest of the way (`Atomics.wait`, which spends
  * no CPU) to the instant measured on the monotonic high-resolution clock. The event loop is held
- * for at most that long per instant, less than a pass of a few dozen jobs takes.
+ * for at most that long per wake, less than a pass of a few dozen jobs takes.
  *
  * Any other clock (a `VirtualClock`, a subclass, a user's) is armed for the delay as is.
  *
