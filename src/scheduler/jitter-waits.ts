@@ -1,51 +1,36 @@
 /**
- * The jitter delays of runs waiting to start: timers on the scheduler's clock, cut into steps no
- * timer can overflow, all cancelled together when the scheduler shuts down.
+ * The jitter delays of runs waiting to start: long timers on the scheduler's clock (a delay may
+ * exceed what one timer accepts), all cancelled together when the scheduler shuts down.
  *
  * @internal
  * @module
  */
-import type { Clock, ClockTimer } from '../clock/clock.js';
-
-/** Longest timer Node accepts (2^31-1 ms). */
-const MAX_TIMER = 2 ** 31 - 1;
-
-interface JitterWait {
-  timer: ClockTimer;
-  resolve: (started: boolean) => void;
-}
+import type { Clock } from '../clock/clock.js';
+import { LongTimer } from '../clock/long-timer.js';
 
 /** Delays in progress. */
 export class JitterWaits {
-  readonly #waits = new Set<JitterWait>();
+  /** Each pending delay's timer, and how to end its wait. */
+  readonly #waits = new Map<LongTimer, (started: boolean) => void>();
 
   constructor(private readonly clock: Clock) {}
 
   /** Resolves `true` after `delayMs`, or `false` once {@link JitterWaits.cancelAll} is called first. */
   wait(delayMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const wait: JitterWait = { timer: null, resolve };
-      let left = delayMs;
-      const step = (): void => {
-        if (left <= 0) {
-          this.#waits.delete(wait);
-          resolve(true);
-          return;
-        }
-        const chunk = Math.min(left, MAX_TIMER);
-        left -= chunk;
-        wait.timer = this.clock.setTimeout(step, chunk);
-      };
-      this.#waits.add(wait);
-      step();
+      const timer = new LongTimer(this.clock, delayMs, () => {
+        this.#waits.delete(timer);
+        resolve(true);
+      });
+      this.#waits.set(timer, resolve);
     });
   }
 
   /** Cancels every delay in progress: each resolves `false`, and no timer is left armed. */
   cancelAll(): void {
-    for (const wait of this.#waits) {
-      if (wait.timer !== null) this.clock.clearTimeout(wait.timer);
-      wait.resolve(false);
+    for (const [timer, resolve] of this.#waits) {
+      timer.cancel();
+      resolve(false);
     }
     this.#waits.clear();
   }
