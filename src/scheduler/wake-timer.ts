@@ -12,9 +12,8 @@
  * @module
  */
 import { SystemClock, type Clock, type ClockTimer } from '../clock/clock.js';
+import { MAX_TIMER_MS } from '../clock/long-timer.js';
 
-/** Longest timer Node accepts (2^31-1 ms); anything above fires at once. */
-const MAX_TIMER = 2 ** 31 - 1;
 /** How long before an instant the system clock's timer fires; the rest is slept. */
 export const SLEEP_MS = 1;
 
@@ -50,21 +49,23 @@ export class WakeTimer {
    */
   arm(delayMs: number, precise: boolean, wake: () => void): void {
     this.disarm();
-    const delay = Math.min(Math.max(0, delayMs), this.maxWaitMs, MAX_TIMER);
+    const delay = Math.min(Math.max(0, delayMs), this.maxWaitMs, MAX_TIMER_MS);
     this.#immediate = delay === 0;
     const sleeper = precise && delay > SLEEP_MS ? this.#sleeper : null;
-    const at = this.clock.now() + delay;
-    this.#timer = this.clock.setTimeout(
-      () => {
+    if (sleeper === null) {
+      this.#timer = this.clock.setTimeout(() => {
         this.#timer = null;
-        if (sleeper !== null) {
-          const rest = at - preciseNow();
-          if (rest > 0) Atomics.wait(sleeper, 0, 0, Math.min(rest, SLEEP_MS));
-        }
         wake();
-      },
-      sleeper === null ? delay : delay - SLEEP_MS,
-    );
+      }, delay);
+      return;
+    }
+    const at = this.clock.now() + delay;
+    this.#timer = this.clock.setTimeout(() => {
+      this.#timer = null;
+      const rest = at - preciseNow();
+      if (rest > 0) Atomics.wait(sleeper, 0, 0, Math.min(rest, SLEEP_MS));
+      wake();
+    }, delay - SLEEP_MS);
   }
 
   /** Cancels the pending timer, if any. */
