@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: timetable (from the repo's built ../dist) beside the Node scheduler peers
- * and two floors (W1-W4), and timetable's SQL stores beside its memory store and pg-boss (W5-W7,
+ * and three floors (W1-W4), and timetable's SQL stores beside its memory store and pg-boss (W5-W7,
  * against the PostgreSQL and MySQL servers of BENCH_POSTGRES_URL and BENCH_MYSQL_URL, see
  * workloads/_stores.mjs; a store whose server cannot be reached is n/a), and timetable's worker
  * executor beside bree (W8: main-thread precision under CPU work, per-run overhead, throughput of
@@ -36,8 +36,8 @@ const ROOT = join(BENCH, '..');
  * instances built per job. They run in W1 and W3 only (W2 is the trigger alone, W4 one job).
  */
 const PATHS = ['timetable-spec', 'timetable-instance'];
-const LIBS = ['timetable', ...PATHS, 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted'];
-const FLOORS = ['floor-timeouts', 'floor-sorted'];
+const LIBS = ['timetable', ...PATHS, 'croner', 'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'floor-timeouts', 'floor-sorted', 'floor-store'];
+const FLOORS = ['floor-timeouts', 'floor-sorted', 'floor-store'];
 /** Libraries of the store workloads only (W7). */
 const STORE_PEERS = ['pg-boss'];
 /** Libraries of the worker executor workload only (W8). */
