@@ -724,53 +724,60 @@ const GAP_NOTES = [
 (next fire time, misfire and coalescing rules) and handed to the executor one after another on Node's
 one thread, so the last of them starts after the work for all the others: p99 lateness is about the
 length of the burst up to its 9,900th task call, pooled over the 10 seconds of the window, so the
-slowest bursts decide it. In this run (medians of 3 runs per cell) the floors measured p99 6.77-9.08 ms
-(one timer over a sorted array) and 13.8-17.8 ms (a setTimeout per job), with tasks that only record
-their fire; timetable 24.3-33.7 ms on its five rows, 2.7-3.7× the better floor, and p50 11.1-13.2 ms
-against 2.8 ms. Bursts measured one by one in the same shape (this round, single runs) ended 13-22 ms
-after their second while the machine was quiet and up to 30 ms while it was not: the pooled p99 is
-the tail of the two or three slowest. Each burst allocates about 12 MB (1.24 KB per fire, heap sampling
-of 100,000 fires on a virtual clock: the run's ticket and context, the executor's outcome, the plan,
-the release and the store's new record), so nearly every burst holds a young-generation collection
-(1.5-4.6 ms with \`--trace-gc\`), and a mark-compact comes every few seconds. A V8 CPU profile on a
-virtual clock (50 µs sampling) splits the work as: the store's acquisition 10.5%, the job's slot
-(inline function and run count, looked up by id) 8.8%, garbage collection 8.5%, the store's release
-7.9% (sent after the pass's last task call, off the lateness path), the plan of each job 7.4%, the
-rest in parts under 3% each; the first touches of each job's data (store entry, record, slot, task
-closure) in a working set that does not stay in this VM's caches dominate them. Under callgrind (an
-instruction count that does not depend on the machine's noise) a fire costs about 7,570 instructions
-with this build (8,070 before this round's change to the run ticket). This round the wake itself was
-taken off the burst: on the default clock the loop's timer for an instant is armed 1 ms early and the
-rest is slept on the high-resolution clock, so the first job is taken at the instant rather than Node's
-1-2 ms later. 20 ms would need every burst, its collection included, within about 1.7 µs per fire
-(the suite's recording included), 25-30% less work and allocation per fire than now. Tried in earlier
-rounds and not kept: preparing the whole burst ahead of its instant (all 10,000 runs planned and held,
-started at the instant: p99 22-67 ms at 7.2-8.9 µs of CPU per fire, the held plans outliving the
-young generation; holding 1,000 was no better than none, so at most 100 are prepared), and sending the
-memory store's releases after every batch of 1,000 instead of after the pass (no better).`],
-  [/^W3 .*CPU/, `**W3 CPU per fire.** 2.52-3.26 µs in this run (3 of the 5 rows within 3 µs), 3.7-5.3× the
-sorted-array floor, which measured 0.62-0.69 µs on this machine against 1.08-1.14 µs on the previous
-report's (where timetable measured 3.59-4.51 µs). A fire is the store's acquisition of the job, its
-plan, the submission, the task call, the outcome report and the store's release; it allocates about
-1.2 KB (see the W3 note), including the released record (a new object per fire: a store never changes a
-record it handed out) and the task's \`scheduledRunTime\`. The run ticket now reads its request's fields
-from the record instead of copying five of them per run (about 6% fewer instructions per fire under
-callgrind). CPU per fire counts every thread (the garbage collector's and the compiler's too) and moves
-with the shared VM as the floors do. toad-scheduler's 1 s intervals cost less because each job is a bare
-\`setInterval\` with no store, lease, plan or misfire rule.`],
+slowest bursts decide it. This run's machine (AMD EPYC VM, its idle load average about 1: database and
+broker services run beside the suite) is slower and noisier than the previous report's: the
+sorted-array floor took 0.96-0.98 µs of CPU per fire here against 0.62-0.69 µs there. Medians of 3 runs
+per cell: the bare-timer floors measured p99 12.7-13.3 ms (one timer over a sorted array) and 21.4-28.0
+ms (a setTimeout per job); timetable 39.4-56.4 ms on its rows, p50 16.3-19.6 ms. The third floor, new in
+this run, is timetable's own \`MemoryJobStore\` and trigger without the scheduler: one timer, the due jobs
+taken under a lease 1,000 per call, each job's function called, its next slot asked of one shared
+trigger, and the jobs handed back after the burst. It measured p99 20.6-21.5 ms and p50 7.5-8.5 ms: the
+\`JobStore\` contract's acquisition and the trigger, done at the due instant, take the whole 20 ms on this
+machine before any scheduler work (events, executor, run counts, misfire rules, lease checks) is added.
+The scheduler's own part is what timetable spends above that floor: 2.0-2.7 µs of CPU per fire (see the
+W3 CPU note), about 20 ms per burst. A V8 CPU profile of a whole W3 run, adds included (100 µs
+sampling, shares of the time not idle): garbage collection 12%, the loop's per-job work 8%, the job's
+slot (inline function and run count, looked up by id) 6%, the store's release 5% (sent after the pass's
+last task call, off the lateness path), the executor's queue 5%, the store's acquisition, the job's
+plan and submission, the task lookup and the clock reads 3.5% each, the rest in parts under 3%: no
+part whose removal would save the half of the scheduler's work that 20 ms needs here. Tried this round and not kept: the run's end handle folded into its run ticket (one
+object fewer per fire: 9,218-9,255 instructions per fire under callgrind against 8,918-9,064 without
+it), and preparing the whole burst ahead of its instant again (p99 23.8-37.2 ms at 5.8-7.9 µs of CPU
+per fire in single runs: the held plans outlive the young generation, so at most 100 jobs are
+prepared). What is left to try is taking only the acquisition off the instant for a large burst (the
+records it returns live on anyway, so holding them costs the collector nothing): about a tenth of the
+store floor's work. A store shared by several schedulers cannot be acquired ahead under the current
+\`JobStore\` contract: \`acquireDueJobs\` has one \`now\`, used both to pick the due jobs and to tell which
+other owners' leases have expired, so a call for an instant still ahead would also take over leases
+that have not expired yet.`],
+  [/^W3 .*CPU/, `**W3 CPU per fire.** 4.13-4.79 µs in this run, 4.2-5.0× the sorted-array floor (0.96-0.98 µs
+here, against 0.62-0.69 µs on the previous report's machine, where timetable measured 2.52-3.26 µs). The
+store-and-trigger floor (see the W3 note) took 1.85-2.10 µs: the \`JobStore\` contract (a lease per job,
+a release that writes a new record, as a store never changes a record it handed out) and the trigger cost
+about 1 µs per fire above bare timers, and leave the scheduler about 1 µs of the 3 µs budget. A fire
+through the scheduler adds the plan (misfire and coalescing rules), the run's count against
+\`maxInstances\`, the \`job:submitted\` and outcome reports, the run ticket and the task's context, the
+executor's queue and its outcome. The three ways of giving a trigger cost the same per fire: under
+callgrind (instructions, not time: \`node --single-threaded --predictable\`, 10,000 jobs for 10 s on a
+virtual clock) a crontab string took 8,292-9,458 instructions per fire over seven runs of one build, a
+JSON spec 8,319 and a trigger instance 7,509; the rows' differences in the table are the run-to-run
+spread of a shared VM (a cell's 3 runs differ by up to a third). CPU per fire counts every thread (the
+garbage collector's and the compiler's too). toad-scheduler's 1 s intervals cost less because each job
+is a bare \`setInterval\` with no store, lease, plan or misfire rule.`],
   [/^W4/, `**W4.** With one job the loop prepares the run a few milliseconds before its instant, and the timer
 for the instant itself is armed 1 ms early and sleeps the rest on the high-resolution clock, so at the
-instant only the held run is submitted: p50 lateness 0.23 ms and p99 0.71 ms in this run, against the
-floors' 0.86-0.87 ms and 1.32-1.35 ms. The p99 of 100 fires is its second-worst fire, so one pause of
-the shared machine decides it.`],
+instant only the held run is submitted: p50 lateness 0.28 ms and p99 2.66 ms in this run, below both
+bare-timer floors (p99 3.45 and 3.56 ms; the previous report's machine: timetable 0.71 ms, floors 1.32-1.35
+ms). The p99 of 100 fires is its second-worst fire, so one pause of the shared machine decides it: on this
+machine the timers themselves miss 2 ms.`],
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
-garbage collector working through the 100,000 records that stay alive. The 10 µs target was met on the
-machine of the previous report (Intel Xeon VM: 6.9-8.8 µs per add, 10.6-13.5× its sorted-array floor
-of 0.65 µs); this run's machine (AMD EPYC VM) is 2.4× slower at that floor (1.55 µs), and the adds took
-12.0-17.0 µs, 7.7-11× the floor. The heap per job rose from 529 to 578 bytes this round (the target is
-600): a job added with a function now has its slot, one object holding the function and its run count,
-from the add on.`],
+garbage collector working through the 100,000 records that stay alive. In this run 7.19-10.6 µs per add
+(the trigger-instance path above 10 µs), on a machine where the sorted-array floor took 0.78 µs per add
+(0.62 µs on the previous report's, where the three paths took 5.93-7.72 µs). The store-and-trigger floor
+(a record written straight into a \`MemoryJobStore\`, no checks, no events) took 2.86 µs per add and 588
+heap bytes per job, more than timetable's 576 (it keeps a closure and an empty metadata object per job,
+which timetable shares).`],
   [/^W1 .*path/, `**W1 paths.** A trigger instance is built by the user for every job: its options and crontab
 are checked (a plain numeric crontab string that surely fires item by item, compiled only if the
 instance is ever asked for a fire time; under 1 µs), then the scheduler reads its \`toJSON()\` and
@@ -790,11 +797,15 @@ together, so every fire of a second is about as late as the first (p50 close to 
 machine of the previous report (Intel Xeon VM) while it was idle, for 1,000 due jobs: acquisition
 26-32 ms, planning about 6 ms, commit 35-59 ms, so the runs start 70-145 ms after their second (SQLite
 at the low end, MySQL at the high end); any other load on the 2 cores (the database server runs on them too) stretches both transactions. The memory store
-starts each run as soon as it is planned. Reaching 100 ms on every store needs the transactions off the
-due instant: acquire and commit a second's runs shortly before it is due (the store still knows every run
-before it starts) and only start them at the due instant (the loop does this for in-process stores, up
-to 100 jobs ahead of an instant: see the W3 note; a shared store would also need its commit moved), or a
-small first batch so that the first runs start after one small commit.`],
+starts each run as soon as it is planned. In this run (a slower, busier machine: see the W3 note) p50 /
+p99 were 79.8 / 214 ms on SQLite, 131 / 178 ms on PostgreSQL and 130 / 179 ms on MariaDB, against 7.46 /
+38.5 ms on the memory store. Reaching 100 ms on every store needs the acquisition off the due instant
+(the commit must stay after it: a run committed ahead and then not started by a node killed before the
+instant would be recorded as started), or a small first batch so that the first runs start after one
+small acquisition and commit. The acquisition cannot move ahead under the current \`JobStore\`
+contract: \`acquireDueJobs\` has one \`now\`, which both picks the due jobs and tells which other nodes'
+leases have expired, so a call for an instant still ahead would take over leases before they expire; it
+needs a due bound apart from \`now\`, in every store.`],
   [/^W5 .* 10,000/, `**W5 at 10,000 jobs/s.** A pass takes the due jobs 1,000 at a time and every batch pays its own
 acquisition and commit (about 20 statements, 60-150 ms on an idle machine, several times that when the node
 and the server share 2 busy cores), one batch after the other: the tenth batch starts about half a second
