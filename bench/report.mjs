@@ -731,16 +731,18 @@ per cell: the bare-timer floors measured p99 12.7-13.3 ms (one timer over a sort
 ms (a setTimeout per job); timetable 39.4-56.4 ms on its rows, p50 16.3-19.6 ms. The third floor, new in
 this run, is timetable's own \`MemoryJobStore\` and trigger without the scheduler: one timer, the due jobs
 taken under a lease 1,000 per call, each job's function called, its next slot asked of one shared
-trigger, and the jobs handed back after the burst. It measured p99 20.6-21.5 ms and p50 7.5-8.5 ms: the
-\`JobStore\` contract's acquisition and the trigger, done at the due instant, take the whole 20 ms on this
-machine before any scheduler work (events, executor, run counts, misfire rules, lease checks) is added.
+trigger, and the jobs handed back after the burst. It measured p99 20.6-21.5 ms and p50 7.5-8.5 ms (its
+timer wakes 1-2 ms after the instant, as Node's timers do; timetable's wakes at it): the \`JobStore\`
+contract's acquisition and the trigger, done at the due instant, reach the 20 ms target on this machine
+before any scheduler work (events, executor, run counts, misfire rules, lease checks) is added.
 The scheduler's own part is what timetable spends above that floor: 2.0-2.7 µs of CPU per fire (see the
 W3 CPU note), about 20 ms per burst. A V8 CPU profile of a whole W3 run, adds included (100 µs
 sampling, shares of the time not idle): garbage collection 12%, the loop's per-job work 8%, the job's
 slot (inline function and run count, looked up by id) 6%, the store's release 5% (sent after the pass's
 last task call, off the lateness path), the executor's queue 5%, the store's acquisition, the job's
 plan and submission, the task lookup and the clock reads 3.5% each, the rest in parts under 3%: no
-part whose removal would save the half of the scheduler's work that 20 ms needs here. Tried this round and not kept: the run's end handle folded into its run ticket (one
+part whose removal would save the half of the scheduler's work that 20 ms needs here. Tried this round
+and not kept: the run's end handle folded into its run ticket (one
 object fewer per fire: 9,218-9,255 instructions per fire under callgrind against 8,918-9,064 without
 it), and preparing the whole burst ahead of its instant again (p99 23.8-37.2 ms at 5.8-7.9 µs of CPU
 per fire in single runs: the held plans outlive the young generation, so at most 100 jobs are
@@ -758,9 +760,9 @@ about 1 µs per fire above bare timers, and leave the scheduler about 1 µs of t
 through the scheduler adds the plan (misfire and coalescing rules), the run's count against
 \`maxInstances\`, the \`job:submitted\` and outcome reports, the run ticket and the task's context, the
 executor's queue and its outcome. The three ways of giving a trigger cost the same per fire: under
-callgrind (instructions, not time: \`node --single-threaded --predictable\`, 10,000 jobs for 10 s on a
-virtual clock) a crontab string took 8,292-9,458 instructions per fire over seven runs of one build, a
-JSON spec 8,319 and a trigger instance 7,509; the rows' differences in the table are the run-to-run
+callgrind (instructions, not time: \`node --single-threaded\`, 10,000 jobs for 10 s on a virtual clock)
+a crontab string took 8,292-9,458 instructions per fire over seven runs of one build (with and without
+\`--predictable\` and a fixed hash seed), a JSON spec 8,319 and a trigger instance 7,509; the rows' differences in the table are the run-to-run
 spread of a shared VM (a cell's 3 runs differ by up to a third). CPU per fire counts every thread (the
 garbage collector's and the compiler's too). toad-scheduler's 1 s intervals cost less because each job
 is a bare \`setInterval\` with no store, lease, plan or misfire rule.`],
