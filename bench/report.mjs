@@ -1066,7 +1066,7 @@ ${targets(results, meta.expressions)}
 \`npm run bench\` at the repo root runs this suite, which rewrites this file, then \`bench/cron-next.ts\`
 (timetable's cron search beside cron-parser, printed to the terminal; about 1 more minute). It builds \`dist/\` first when it is missing or older than
 \`src/\`, and installs the peers (\`bench/package.json\`, kept apart from the library's own dependencies)
-when \`bench/node_modules\` is missing. W1-W4 take about 25 minutes (W3 alone about 20: 92 runs of 10 s windows), W5 about 5, W6 about 4, W7 about 9
+when \`bench/node_modules\` is missing. W1-W4 take about 32 minutes (W3 alone about 22: 92 runs of 10 s windows), W5 about 5, W6 about 4, W7 about 9
 (3 judged minutes each for pg-boss and timetable, plus the wait for a whole minute) and W9 about 4 (10 runs of about
 25 s). A subset, printed instead of written here:
 \`node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1\`; the in-process part only:

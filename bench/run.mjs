@@ -11,8 +11,8 @@
  * --max-old-space-size=4096 workloads/wN.mjs ...`) under a time limit; the child prints one
  * `@@result {json}` line. The full run writes docs/performance.md.
  *
- *   node bench/run.mjs                                   # everything (~30 min), writes docs/performance.md
- *   node bench/run.mjs --workload w1,w2,w3,w4            # the in-process part only (~25 min), printed only
+ *   node bench/run.mjs                                   # everything (~50 min), writes docs/performance.md
+ *   node bench/run.mjs --workload w1,w2,w3,w4            # the in-process part only (~32 min), printed only
  *   node bench/run.mjs --workload w2 --lib timetable,croner --repeat 1   # a subset, printed only
  *   node bench/run.mjs --workload w5 --store memory,postgres             # stores: a subset
  *   node bench/run.mjs --workload w6 --merge             # rerun W6, keep the rest of the last run, write docs/performance.md
