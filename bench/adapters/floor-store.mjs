@@ -27,7 +27,6 @@ export async function create() {
   const store = new MemoryJobStore();
   const fns = new Map();
   let trigger = null;
-  let spec = null;
   let timer = null;
   let wakes = 0;
   let stopped = false;
@@ -72,7 +71,7 @@ export async function create() {
         schedule.kind === 'cron'
           ? CronTrigger.fromCrontab(schedule.expr, { timezone: schedule.timezone ?? 'UTC' })
           : new IntervalTrigger({ milliseconds: schedule.ms, startDate: new Date(schedule.anchor) });
-      spec = trigger.toJSON();
+      const spec = trigger.toJSON();
       const first = trigger.getNextFireTime(null, new Date()).toISOString();
       for (let i = 0; i < n; i++) {
         const id = `job-${i}`;
