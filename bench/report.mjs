@@ -778,8 +778,8 @@ garbage collector working through the 100,000 records that stay alive. In this r
 (the trigger-instance path above 10 µs), on a machine where the sorted-array floor took 0.78 µs per add
 (0.62 µs on the previous report's, where the three paths took 5.93-7.72 µs). The store-and-trigger floor
 (a record written straight into a \`MemoryJobStore\`, no checks, no events) took 2.86 µs per add and 588
-heap bytes per job, more than timetable's 576 (it keeps a closure and an empty metadata object per job,
-which timetable shares).`],
+heap bytes per job, about timetable's 576: both keep a record, a store entry and the job's function,
+and timetable shares the empty metadata object the floor makes per job.`],
   [/^W1 .*path/, `**W1 paths.** A trigger instance is built by the user for every job: its options and crontab
 are checked (a plain numeric crontab string that surely fires item by item, compiled only if the
 instance is ever asked for a fire time; under 1 µs), then the scheduler reads its \`toJSON()\` and
