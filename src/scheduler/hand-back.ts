@@ -60,8 +60,7 @@ export class HandBack {
 
   /** Hands a job back as it was acquired: it is due again at once, under a new lease. */
   untouched(record: JobRecord, arrived: number): void {
-    const at = record.nextRunTime as string;
-    this.add({ id: record.id, acquiredRunTime: at, nextRunTime: at }, null, arrived);
+    this.add(untouchedRelease(record), null, arrived);
   }
 
   /** Sends what is pending. @throws what the store threw (nothing is lost: see `failed`) */
@@ -129,6 +128,12 @@ export class HandBack {
       reportRemoved(ctx, this.alias, skipped.removed);
     }
   }
+}
+
+/** The release that hands a job back as it was acquired: due again at once, under a new lease. */
+export function untouchedRelease(record: JobRecord): JobRelease {
+  const at = record.nextRunTime as string;
+  return { id: record.id, acquiredRunTime: at, nextRunTime: at };
 }
 
 /** Hands jobs back to a plain store and reports the ones that ended. */

@@ -20,6 +20,7 @@
 import { IsoMemo } from '../internal/iso-memo.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
 import type { PlannedStart } from './due-job.js';
+import { untouchedRelease } from './hand-back.js';
 
 /** One held job: how to hand it back, and the run to submit at the due instant. */
 interface Held {
@@ -108,8 +109,7 @@ export class HeldRuns {
       const releases: JobRelease[] = [];
       for (const { record, release, start } of jobs) {
         if (submit === null || all || (changed.size > 0 && changed.has(record.id))) {
-          const at = record.nextRunTime as string;
-          releases.push({ id: record.id, acquiredRunTime: at, nextRunTime: at });
+          releases.push(untouchedRelease(record));
           continue;
         }
         if (start !== null) submit(start);
