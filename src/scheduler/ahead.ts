@@ -11,8 +11,12 @@ import type { JobRecord, JobStore } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
 import { HandBack, type HandBackParts } from './hand-back.js';
 import { HeldRuns, type HeldReleases } from './held-runs.js';
+import { sharedRuns } from './shared-runs.js';
 import { TakenAhead } from './taken-ahead.js';
 import type { UnreleasedJobs } from './unreleased.js';
+
+/** Whether a store's due jobs may be taken before they are due: it lives in this process only. */
+export const preparable = (store: JobStore): boolean => store.persistent === false && sharedRuns(store) === null;
 
 /** Runs held and jobs taken ahead of one due instant. */
 export class AheadOfInstant {

@@ -25,7 +25,7 @@
  */
 import type { JobRecord, JobStore } from '../stores/job-store.js';
 import type { SchedulerContext } from './context.js';
-import { AheadOfInstant } from './ahead.js';
+import { AheadOfInstant, preparable } from './ahead.js';
 import { HandBack, untouchedRelease, type HandBackParts } from './hand-back.js';
 import type { StartMode } from './due-job.js';
 import { earliestRunTime, pollMs } from './next-wake.js';
@@ -52,9 +52,6 @@ const LEAD_MS = { least: 2, most: 50 };
 const PREPARE_MOST = 100;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Whether a store's due jobs may be taken before they are due: it lives in this process only. */
-const preparable = (store: JobStore): boolean => store.persistent === false && sharedRuns(store) === null;
 
 /** Arms, fires and re-arms the one timer of a scheduler. */
 export class SchedulingLoop {
