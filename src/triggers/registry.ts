@@ -15,6 +15,7 @@ import { CronTrigger } from './cron/cron-trigger.js';
 import { CalendarIntervalTrigger } from './calendar-interval.js';
 import { AndTrigger, OrTrigger } from './combining.js';
 import { checkSpecDepth } from './combined.js';
+import { LastSpec } from './last-spec.js';
 import { TriggerCache } from './trigger-cache.js';
 
 /** Built-in types whose instances are shared between equal specs (dates are one per job). */
@@ -41,6 +42,8 @@ export class TriggerRegistry {
   // Tables shared by every trigger this registry builds: 100,000 cron jobs in one zone compute
   // that zone's transitions once and parse a shared crontab string once.
   readonly #cache = new TriggerCache();
+  /** The last shared trigger and its spec, found again without the cache's key. */
+  readonly #last = new LastSpec();
 
   /**
    * Creates a registry holding the built-in types `date`, `interval`, `cron`,
@@ -115,17 +118,21 @@ export class TriggerRegistry {
       const what = typeof type === 'string' ? `unknown trigger type '${type}'` : 'expected a string type';
       throw new InvalidTriggerError('type', type, `${what}; registered types: ${known}`);
     }
-    // Before the spec becomes a cache key: a spec nested 100,000 deep would overflow the stack.
-    checkSpecDepth(spec);
     // Built-in schedules other than one-off dates are shared between equal specs (they are
     // immutable and pure); custom factories are always called, they may not be either.
-    const trigger = SHARED_TYPES.has(type as string)
+    const shared = SHARED_TYPES.has(type as string);
+    const last = shared ? this.#last.find(spec, defaults.timezone) : null;
+    if (last !== null) return last;
+    // Before the spec becomes a cache key: a spec nested 100,000 deep would overflow the stack.
+    checkSpecDepth(spec);
+    const trigger = shared
       ? this.#cache.trigger(`${JSON.stringify(spec)}\u0000${defaults.timezone ?? ''}`, () => builder(spec as AnyTriggerSpec, defaults))
       : builder(spec as AnyTriggerSpec, defaults);
     if (!isTrigger(trigger)) {
       const reason = `the factory registered for '${type as string}' did not return a trigger`;
       throw new InvalidTriggerError('type', type, reason);
     }
+    if (shared) this.#last.keep(spec, defaults.timezone, trigger);
     return trigger;
   }
 

@@ -203,6 +203,54 @@ describe('TriggerRegistry', () => {
   });
 });
 
+describe('TriggerRegistry: equal specs share one trigger', () => {
+  const cron = (fields: Record<string, unknown>) => ({ type: 'cron', expression: '0 9 * * *', ...fields });
+  const nextAfterZero = (trigger: Trigger) => trigger.getNextFireTime(null, new Date(0))?.toISOString();
+
+  it('gives the same instance for a new, equal spec object, whatever the order of its fields', () => {
+    const registry = new TriggerRegistry();
+    const first = registry.fromJSON(cron({ timezone: 'Europe/Berlin' }));
+    expect(registry.fromJSON(cron({ timezone: 'Europe/Berlin' }))).toBe(first);
+    expect(registry.fromJSON({ timezone: 'Europe/Berlin', expression: '0 9 * * *', type: 'cron' })).toBe(first);
+  });
+
+  it('builds anew for a spec that differs in one field, has one more or one fewer, or another default zone', () => {
+    const registry = new TriggerRegistry();
+    const berlin = registry.fromJSON(cron({ timezone: 'Europe/Berlin' }));
+    const tokyo = registry.fromJSON(cron({ timezone: 'Asia/Tokyo' }));
+    expect(nextAfterZero(tokyo)).toBe('1970-01-01T00:00:00.000Z');
+    expect(nextAfterZero(berlin)).toBe('1970-01-01T08:00:00.000Z');
+    const jittered = registry.fromJSON(cron({ timezone: 'Asia/Tokyo', jitter: 5 }));
+    expect(jittered).not.toBe(tokyo);
+    expect(jittered.toJSON()).toMatchObject({ jitter: 5 });
+    expect(registry.fromJSON(cron({ timezone: 'Asia/Tokyo' }))).toBe(tokyo);
+    const zoneless = registry.fromJSON(cron({}), { timezone: 'America/New_York' });
+    expect(nextAfterZero(zoneless)).toBe('1970-01-01T14:00:00.000Z');
+    const otherDefault = registry.fromJSON(cron({}), { timezone: 'UTC' });
+    expect(nextAfterZero(otherDefault)).toBe('1970-01-01T09:00:00.000Z');
+  });
+
+  it('follows a spec object changed after it was used', () => {
+    const registry = new TriggerRegistry();
+    const spec = cron({ timezone: 'UTC' });
+    const nine = registry.fromJSON(spec);
+    spec.expression = '0 10 * * *';
+    const ten = registry.fromJSON(spec);
+    expect(ten).not.toBe(nine);
+    expect(nextAfterZero(ten)).toBe('1970-01-01T10:00:00.000Z');
+    expect(nextAfterZero(nine)).toBe('1970-01-01T09:00:00.000Z');
+  });
+
+  it('tells an undefined field from a missing one as the stored JSON does (both mean the default)', () => {
+    const registry = new TriggerRegistry();
+    const defaults = { timezone: 'Asia/Tokyo' };
+    const missing = registry.fromJSON(cron({}), defaults);
+    const undefinedZone = registry.fromJSON(cron({ timezone: undefined }), defaults);
+    expect(nextAfterZero(undefinedZone)).toBe(nextAfterZero(missing));
+    expect(nextAfterZero(registry.fromJSON(cron({}), defaults))).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
 describe('triggerFromJSON', () => {
   it('builds the built-ins and honours the defaults', () => {
     const trigger = triggerFromJSON({ type: 'date', runDate: '2026-12-24T18:00' }, { timezone: 'Europe/Berlin' });
