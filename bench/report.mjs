@@ -720,73 +720,50 @@ function targets(results, EXPRESSIONS) {
 
 /** Why a target is not met and what reaching it would take, shown under the table when it is not. */
 const GAP_NOTES = [
-  [/^W3 .*p99/, `**W3 lateness.** 10,000 jobs due in the same second are taken from the store, planned
-(next fire time, misfire and coalescing rules) and handed to the executor one after another on Node's
-one thread, so the last of them starts after the work for all the others: p99 lateness is about the
-length of the burst up to its 9,900th task call, pooled over the 10 seconds of the window, so the
-slowest bursts decide it. This run's machine (AMD EPYC VM, its idle load average about 1: database and
-broker services run beside the suite) is slower and noisier than the previous report's: the
-sorted-array floor took 0.96-0.98 µs of CPU per fire here against 0.62-0.69 µs there. Medians of 3 runs
-per cell: the bare-timer floors measured p99 12.7-13.3 ms (one timer over a sorted array) and 21.4-28.0
-ms (a setTimeout per job); timetable 39.4-56.4 ms on its rows, p50 16.3-19.6 ms. The third floor, new in
-this run, is timetable's own \`MemoryJobStore\` and trigger without the scheduler: one timer, the due jobs
-taken under a lease 1,000 per call, each job's function called, its next slot asked of one shared
-trigger, and the jobs handed back after the burst. It measured p99 20.6-21.5 ms and p50 7.5-8.5 ms (its
-timer wakes 1-2 ms after the instant, as Node's timers do; timetable's wakes at it): the \`JobStore\`
-contract's acquisition and the trigger, done at the due instant, reach the 20 ms target on this machine
-before any scheduler work (events, executor, run counts, misfire rules, lease checks) is added.
-The scheduler's own part is what timetable spends above that floor: 2.0-2.7 µs of CPU per fire (see the
-W3 CPU note), about 20 ms per burst. A V8 CPU profile of a whole W3 run, adds included (100 µs
-sampling, shares of the time not idle): garbage collection 12%, the loop's per-job work 8%, the job's
-slot (inline function and run count, looked up by id) 6%, the store's release 5% (sent after the pass's
-last task call, off the lateness path), the executor's queue 5%, the store's acquisition, the job's
-plan and submission, the task lookup and the clock reads 3.5% each, the rest in parts under 3%: no
-part whose removal would save the half of the scheduler's work that 20 ms needs here. Tried this round
-and not kept: the run's end handle folded into its run ticket (one
-object fewer per fire: 9,218-9,255 instructions per fire under callgrind against 8,918-9,064 without
-it), and preparing the whole burst ahead of its instant again (p99 23.8-37.2 ms at 5.8-7.9 µs of CPU
-per fire in single runs: the held plans outlive the young generation, so at most 100 jobs are
-prepared). What is left to try is taking only the acquisition off the instant for a large burst (the
-records it returns live on anyway, so holding them costs the collector nothing): about a tenth of the
-store floor's work. A store shared by several schedulers cannot be acquired ahead under the current
-\`JobStore\` contract: \`acquireDueJobs\` has one \`now\`, used both to pick the due jobs and to tell which
-other owners' leases have expired, so a call for an instant still ahead would also take over leases
-that have not expired yet.`],
-  [/^W3 .*CPU/, `**W3 CPU per fire.** 4.13-4.79 µs in this run, 4.2-5.0× the sorted-array floor (0.96-0.98 µs
-here, against 0.62-0.69 µs on the previous report's machine, where timetable measured 2.52-3.26 µs). The
-store-and-trigger floor (see the W3 note) took 1.85-2.10 µs: the \`JobStore\` contract (a lease per job,
-a release that writes a new record, as a store never changes a record it handed out) and the trigger cost
-about 1 µs per fire above bare timers, and leave the scheduler about 1 µs of the 3 µs budget. A fire
-through the scheduler adds the plan (misfire and coalescing rules), the run's count against
-\`maxInstances\`, the \`job:submitted\` and outcome reports, the run ticket and the task's context, the
-executor's queue and its outcome. The three ways of giving a trigger cost the same per fire: under
-callgrind (instructions, not time: \`node --single-threaded\`, 10,000 jobs for 10 s on a virtual clock)
-a crontab string took 8,292-9,458 instructions per fire over seven runs of one build (with and without
-\`--predictable\` and a fixed hash seed), a JSON spec 8,319 and a trigger instance 7,509; the rows' differences in the table are the run-to-run
-spread of a shared VM (a cell's 3 runs differ by up to a third). CPU per fire counts every thread (the
-garbage collector's and the compiler's too). toad-scheduler's 1 s intervals cost less because each job
-is a bare \`setInterval\` with no store, lease, plan or misfire rule.`],
+  [/^W3 .*p99/, `**W3 lateness.** 10,000 jobs due in the same second are planned (next fire time, misfire and
+coalescing rules) and handed to the executor one after another on Node's one thread, so the last of them
+starts after the work for all the others: p99 lateness is about the length of the burst up to its
+9,900th task call, pooled over the 10 seconds of the window, so the slowest bursts decide it (a
+collection of the old generation, or a pause of the shared machine, in one of the ten). With an
+in-process store the jobs are taken from the store a few milliseconds before their instant (a thousand
+per call, leases counted from the instant) and only planned at it, a thousand at a time, each
+thousand's tasks called before the next is planned: the store's acquisition is off the instant, and
+what is left at it is the scheduler's own work per job. Compare the store-and-trigger floor
+(timetable's \`MemoryJobStore\` and trigger without the scheduler, its acquisition at the instant): the
+gap above it is the plan, the run counts, the events and the executor's queue. Planning the runs ahead
+too (tried: the whole burst held as planned runs) raised the CPU per fire to 5.8-7.9 µs, as the held
+plans outlive the garbage collector's young generation, so runs are planned ahead only for instants of
+at most 100 jobs. A store shared by several schedulers cannot be taken from ahead under the current
+\`JobStore\` contract: \`acquireDueJobs\` has one \`now\`, used both to pick the due jobs and to tell
+which other owners' leases have expired, so a call for an instant still ahead would also take over
+leases that have not expired yet.`],
+  [/^W3 .*CPU/, `**W3 CPU per fire.** The store-and-trigger floor (see the W3 note) shows what the
+\`JobStore\` contract (a lease per job, a release that writes a new record, as a store never changes a
+record it handed out) and the trigger cost per fire above bare timers; a fire through the scheduler adds
+the plan (misfire and coalescing rules), the run's count against \`maxInstances\`, the \`job:submitted\`
+and outcome reports, the run ticket and the task's context, the executor's queue and its outcome. The
+three ways of giving a trigger cost the same per fire (under callgrind, on a virtual clock: a crontab
+string 8,292-9,458 instructions per fire over seven runs of one build, a JSON spec 8,319, a trigger
+instance 7,509); the rows' differences are the run-to-run spread of a shared VM. CPU per fire counts
+every thread (the garbage collector's and the compiler's too). toad-scheduler's 1 s intervals cost
+less because each job is a bare \`setInterval\` with no store, lease, plan or misfire rule.`],
   [/^W4/, `**W4.** With one job the loop prepares the run a few milliseconds before its instant, and the timer
 for the instant itself is armed 1 ms early and sleeps the rest on the high-resolution clock, so at the
-instant only the held run is submitted: p50 lateness 0.28 ms and p99 2.66 ms in this run, below both
-bare-timer floors (p99 3.45 and 3.56 ms; the previous report's machine: timetable 0.71 ms, floors 1.32-1.35
-ms). The p99 of 100 fires is its second-worst fire, so one pause of the shared machine decides it: on this
-machine the timers themselves miss 2 ms.`],
+instant only the held run is submitted. The p99 of 100 fires is its second-worst fire, so one pause of
+the shared machine decides it; compare the bare-timer floors of the same run.`],
   [/^W1 .*add/, `**W1 adds.** An add validates its options, resolves the trigger (shared between equal specs),
 computes the first run time, writes the record and emits \`job:added\`; about half of it is the
-garbage collector working through the 100,000 records that stay alive. In this run 7.19-10.6 µs per add
-(the trigger-instance path above 10 µs), on a machine where the sorted-array floor took 0.78 µs per add
-(0.62 µs on the previous report's, where the three paths took 5.93-7.72 µs). The store-and-trigger floor
-(a record written straight into a \`MemoryJobStore\`, no checks, no events) took 2.86 µs per add and 588
-heap bytes per job, about timetable's 576: both keep a record, a store entry and the job's function,
-and timetable shares the empty metadata object the floor makes per job.`],
+garbage collector working through the 100,000 records that stay alive. The store-and-trigger floor (a
+record written straight into a \`MemoryJobStore\`, no checks, no events) shows what the store alone
+costs per add.`],
   [/^W1 .*path/, `**W1 paths.** A trigger instance is built by the user for every job: its options and crontab
 are checked (a plain numeric crontab string that surely fires item by item, compiled only if the
-instance is ever asked for a fire time; under 1 µs), then the scheduler reads its \`toJSON()\` and
-replaces it by its shared equal, so every job still shares one trigger and one zone table. The string
-and spec paths build each distinct trigger once; the instance path pays the check of each instance,
-its spec and the garbage of the discarded instance. A process-wide cache of instances would remove
-that, but the library keeps no module-level state.`],
+instance is ever asked for a fire time), then the scheduler reads its \`toJSON()\` and finds the shared
+equal trigger (by comparing the spec's fields with the last one's when jobs come on the same schedule),
+so every job still shares one trigger and one zone table. The string and spec paths build each
+distinct trigger once; the instance path pays the check of each instance, its spec and the garbage of
+the discarded instance. A process-wide cache of instances would remove that, but the library keeps no
+module-level state.`],
 ];
 
 /** Why a store target is not met, shown under the table when it is not (the suite's measurements). */
