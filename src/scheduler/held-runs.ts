@@ -20,6 +20,7 @@
 import { IsoMemo } from '../internal/iso-memo.js';
 import type { JobRecord, JobRelease, JobStore } from '../stores/job-store.js';
 import type { PlannedStart } from './due-job.js';
+import { ChangedJobs } from './changed-jobs.js';
 import { untouchedRelease } from './hand-back.js';
 
 /** One held job: how to hand it back, and the run to submit at the due instant. */
@@ -49,10 +50,8 @@ export class HeldRuns {
   /** The due instant the held runs are for (epoch ms), `null` when nothing is held. */
   #at: number | null = null;
   readonly #stores = new Map<string, HeldStore>();
-  /** Ids changed through the scheduler since the runs were held. */
-  readonly #changed = new Set<string>();
-  /** Every job changed (all removed at once) since the runs were held. */
-  #all = false;
+  /** Jobs changed through the scheduler since the runs were held. */
+  readonly #changed = new ChangedJobs();
   #count = 0;
   /** The earliest next run time the held plans computed (epoch ms): they are stale from then. */
   #horizon = Infinity;
@@ -90,7 +89,7 @@ export class HeldRuns {
 
   /** Every job of the stores is about to change (removed all at once). */
   changedAll(): void {
-    if (this.#at !== null) this.#all = true;
+    if (this.#at !== null) this.#changed.addAll();
   }
 
   /**
@@ -102,13 +101,14 @@ export class HeldRuns {
   take(stores: ReadonlyMap<string, JobStore>, now: number, submit: ((start: PlannedStart) => void) | null): HeldReleases[] {
     const owed: HeldReleases[] = [];
     const changed = this.#changed;
-    const all = this.#all || now >= this.#horizon;
+    // Once the held plans are stale (a held job's next slot has come), none of them holds.
+    const stale = now >= this.#horizon;
     for (const [alias, { store, owner, jobs }] of this.#stores) {
       // A store removed (or replaced) meanwhile: its jobs are no longer this scheduler's to run.
       if (stores.get(alias) !== store) continue;
       const releases: JobRelease[] = [];
       for (const { record, release, start } of jobs) {
-        if (submit === null || all || (changed.size > 0 && changed.has(record.id))) {
+        if (submit === null || stale || changed.has(record.id)) {
           releases.push(untouchedRelease(record));
           continue;
         }
@@ -121,7 +121,6 @@ export class HeldRuns {
     this.#count = 0;
     this.#stores.clear();
     changed.clear();
-    this.#all = false;
     this.#horizon = Infinity;
     return owed;
   }

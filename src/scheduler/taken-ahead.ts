@@ -17,6 +17,7 @@
  * @module
  */
 import type { JobRecord, JobStore } from '../stores/job-store.js';
+import { ChangedJobs } from './changed-jobs.js';
 import { untouchedRelease } from './hand-back.js';
 import type { HeldReleases } from './held-runs.js';
 
@@ -65,10 +66,8 @@ export class TakenAhead {
   /** The lease owner they were taken under; the pass at the instant hands them back as it. */
   #owner = '';
   readonly #stores = new Map<string, TakenStore>();
-  /** Ids changed through the scheduler since the jobs were taken. */
-  readonly #changed = new Set<string>();
-  /** Every job changed (all removed at once) since the jobs were taken. */
-  #all = false;
+  /** Jobs changed through the scheduler since the jobs were taken. */
+  readonly #changed = new ChangedJobs();
 
   /** The due instant of the taken jobs, or `null`. */
   get at(): number | null {
@@ -99,12 +98,12 @@ export class TakenAhead {
 
   /** Every job of the stores is about to change (removed all at once). */
   changedAll(): void {
-    if (this.#at !== null) this.#all = true;
+    if (this.#at !== null) this.#changed.addAll();
   }
 
   /** Whether the job of `id` changed since it was taken (checked when its turn comes). */
   isChanged(id: string): boolean {
-    return this.#all || (this.#changed.size > 0 && this.#changed.has(id));
+    return this.#changed.has(id);
   }
 
   /**
@@ -130,7 +129,6 @@ export class TakenAhead {
     this.#at = null;
     this.#stores.clear();
     this.#changed.clear();
-    this.#all = false;
     return owed;
   }
 }
